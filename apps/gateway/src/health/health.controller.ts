@@ -1,0 +1,65 @@
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ErrorCode } from '@app/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ServiceName } from '@app/config';
+import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
+import { ServiceRegistry } from '@app/resilience';
+import { DrainState } from './drain-state';
+
+@ApiTags('health')
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly registry: ServiceRegistry,
+    @Inject(DrainState) private readonly drain: DrainState,
+  ) {}
+
+  /** The process is up. */
+  @ApiOperation({ summary: 'Liveness: the gateway process is up' })
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Every downstream service answers over its transport and its database is up. */
+  @ApiOperation({ summary: 'Readiness: every service reachable and its database up' })
+  @Get('ready')
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([
+        () => this.drainIndicator(),
+        ...this.registry.names().map((name) => () => this.serviceIndicator(name)),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      // Keep terminus' report (what is down) next to the usual {code, message}.
+      const report = err.getResponse() as { error?: Record<string, unknown> };
+      reply.status(503);
+      return { code: ErrorCode.SERVICE_UNAVAILABLE, message: `Not ready: ${Object.keys(report.error ?? {}).join(', ')}`, ...report };
+    }
+  }
+
+  private drainIndicator(): HealthIndicatorResult {
+    const session = this.indicators.check('gateway');
+    return this.drain.draining ? session.down({ reason: 'shutting down' }) : session.up();
+  }
+
+  private async serviceIndicator(name: ServiceName): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(name);
+    try {
+      const health = await this.registry.client(name).send<ServiceHealth>(SERVICE_PATTERNS[name].health, {});
+      return health.database === 'up'
+        ? session.up({ instance: health.instanceId, version: health.version })
+        : session.down({ instance: health.instanceId, database: 'down' });
+    } catch (err) {
+      return session.down({ reason: (err as Error).message });
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, ServiceName } from '@app/config';
+import { isPortFree } from '@app/database';
+import { fail, installShutdown, ShutdownStep } from '@app/runtime';
+import { createGatewayApp } from '../gateway.app';
+import { DrainState } from '../health/drain-state';
+
+export async function assertPortFree(config: AppConfig): Promise<void> {
+  if (config.http.port !== 0 && !(await isPortFree(config.http.port, config.http.host))) {
+    fail(`Port ${config.http.port} (PORT) is already in use: set PORT to a free port`);
+  }
+}
+
+/** Starts the HTTP gateway and wires shutdown: drain HTTP first, then whatever `after` stops. */
+export async function startGateway(config: AppConfig, after: () => ShutdownStep[], describe: string): Promise<NestFastifyApplication> {
+  const drain = new DrainState();
+  const app = await createGatewayApp(config, drain);
+  await app.listen(config.http.port, config.http.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const base = `http://127.0.0.1:${port}`;
+  installShutdown(
+    () => [{ name: 'gateway', run: () => app.close() }, ...after()],
+    config.shutdown.drainTimeoutMs,
+    (m) => process.stdout.write(`[gateway] ${m}\n`),
+    () => (drain.draining = true),
+  );
+  process.stdout.write(`Movie platform ready (${describe}): API ${base}/api/v2  docs ${base}/docs  health ${base}/health/ready\n`);
+  return app;
+}
+
+export const describeServices = (names: readonly ServiceName[]) => names.join(', ');

@@ -1,0 +1,27 @@
+import { ArgumentsHost, Catch, HttpException, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { throwError, Observable } from 'rxjs';
+import { AppError, RpcErrorPayload } from './app-error';
+import { codeForStatus, ErrorCode } from './error-codes';
+
+/** Every RPC failure leaves a service as `{status, code, message}`; internals stay in the log. */
+@Catch()
+export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('RpcErrorFilter');
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<RpcErrorPayload> {
+    return throwError(() => this.toPayload(exception));
+  }
+
+  toPayload(exception: unknown): RpcErrorPayload {
+    if (exception instanceof AppError) {
+      if (exception.status >= 500) this.logger.error(exception.message);
+      return exception.toPayload();
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, code: codeForStatus(status), message: status >= 500 ? 'Internal server error' : exception.message };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { status: 500, code: ErrorCode.INTERNAL, message: 'Internal server error' };
+  }
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+const serviceSchema = z.object({
+  host: z.string().min(1),
+  port,
+  healthPort: port,
+  instances: z.string().regex(/^$|^[^:,\s]+:\d{1,5}(:\d+)?(,[^:,\s]+:\d{1,5}(:\d+)?)*$/, {
+    message: 'expected host:port[:weight],...',
+  }),
+});
+
+export const configSchema = z
+  .object({
+    env: z.string(),
+    mode: z.enum(['single', 'split']),
+    transport: z.enum(['tcp', 'nats']),
+    http: z.object({
+      host: z.string().min(1),
+      port,
+      bodyLimitBytes: positiveInt,
+      corsOrigins: z.string(),
+    }),
+    log: z.object({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      console: z.boolean(),
+      pretty: z.boolean(),
+      file: z.object({
+        enabled: z.boolean(),
+        path: z.string().min(1),
+        maxSizeMb: z.number().positive(),
+        maxBackups: z.number().int().min(0),
+        maxAgeDays: z.number().positive(),
+      }),
+    }),
+    mongo: z.object({
+      uri: z.string(),
+      user: z.string(),
+      password: z.string(),
+      dbPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    }),
+    dataDir: z.string().min(1),
+    embeddedDb: z.object({
+      engine: z.enum(['auto', 'ferretdb', 'memory-server']),
+      cacheDir: z.string(),
+    }),
+    jwt: z.object({
+      secret: z.string(),
+      issuer: z.string().min(1),
+      accessTtlSec: positiveInt,
+      refreshTtlDays: positiveInt,
+    }),
+    nats: z.object({ url: z.string().min(1) }),
+    services: z.object({
+      auth: serviceSchema,
+      user: serviceSchema,
+      movie: serviceSchema,
+      recommendation: serviceSchema,
+    }),
+    resilience: z.object({
+      callTimeoutMs: positiveInt,
+      breaker: z.enum(['consecutive', 'sampling']),
+      maxFailures: positiveInt,
+      samplingThreshold: z.number().gt(0).lt(1),
+      samplingDurationMs: positiveInt,
+      samplingMinimumRps: z.number().positive(),
+      resetTimeoutMs: positiveInt,
+      resetBackoffFactor: z.number().min(1),
+      resetTimeoutMaxMs: positiveInt,
+      maxConcurrent: positiveInt,
+      maxQueue: z.number().int().min(0),
+      retryAttempts: z.number().int().min(0).max(10),
+      retryDelayMs: z.number().int().min(0),
+    }),
+    auth: z.object({
+      registration: z.boolean(),
+      loginIpLimit: positiveInt,
+      loginIpWindowSec: positiveInt,
+      failedLoginLimit: positiveInt,
+      failedLoginWindowSec: positiveInt,
+    }),
+    user: z.object({ adminPassword: z.string() }),
+    recommendation: z.object({
+      rebuildIntervalSec: z.number().int().min(0),
+      neighbours: positiveInt,
+    }),
+    demoData: z.enum(['auto', 'true', 'false']),
+    shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.env !== 'production') return;
+    if (c.jwt.secret.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwt', 'secret'],
+        message: 'must be set to at least 32 characters in production',
+      });
+    }
+    if (c.jwt.secret === DEV_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['jwt', 'secret'], message: 'the development default is refused in production' });
+    }
+  });
+
+export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
+
+export type AppConfig = z.infer<typeof configSchema>;
+export type ServiceName = keyof AppConfig['services'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['auth', 'user', 'movie', 'recommendation'];

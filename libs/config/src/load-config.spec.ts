@@ -1,0 +1,36 @@
+import { ConfigError, envNameFor, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('maps a config path to its environment name', () => {
+    expect(envNameFor('resilience.callTimeoutMs')).toBe('RESILIENCE_CALL_TIMEOUT_MS');
+    expect(envNameFor('services.movie.healthPort')).toBe('SERVICES_MOVIE_HEALTH_PORT');
+  });
+
+  it('reads defaults and lets environment variables override them with the right type', () => {
+    const config = loadConfig({ NODE_ENV: 'development', RESILIENCE_CALL_TIMEOUT_MS: '750', PORT: '8080', AUTH_REGISTRATION: 'false' });
+    expect(config.resilience.callTimeoutMs).toBe(750);
+    expect(config.http.port).toBe(8080);
+    expect(config.auth.registration).toBe(false);
+    expect(config.jwt.issuer).toBe('seedotech');
+  });
+
+  it('applies the file of the environment', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).demoData).toBe('false');
+    expect(loadConfig({ NODE_ENV: 'development' }).demoData).toBe('auto');
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadConfig({ NODE_ENV: 'development', PORT: 'abc' })).toThrow(/PORT \(http\.port\)/);
+    expect(() => loadConfig({ NODE_ENV: 'development', RESILIENCE_MAX_FAILURES: '-1' })).toThrow(/RESILIENCE_MAX_FAILURES/);
+    expect(() => loadConfig({ NODE_ENV: 'development', SERVICES_MOVIE_INSTANCES: 'nonsense' })).toThrow(ConfigError);
+  });
+
+  it('refuses a missing, short or default JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/jwt\.secret/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'dev-only-insecure-jwt-secret-change-me-0123456789' })).toThrow(
+      /JWT_SECRET/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
+  });
+});

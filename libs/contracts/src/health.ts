@@ -1,0 +1,14 @@
+export const SERVICE_PATTERNS = {
+  auth: { health: 'auth.health' },
+  user: { health: 'user.health' },
+  movie: { health: 'movie.health' },
+  recommendation: { health: 'recommendation.health' },
+} as const;
+
+export interface ServiceHealth {
+  service: string;
+  version: string;
+  instanceId: string;
+  database: 'up' | 'down';
+  uptimeSec: number;
+}

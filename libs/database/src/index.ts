@@ -1,0 +1,4 @@
+export * from './embedded-db';
+export * from './ports';
+export * from './database.module';
+export * from './db-health';

@@ -1,0 +1,6 @@
+export * from './request-context';
+export * from './logger';
+export * from './logger.module';
+export * from './rpc-context.interceptor';
+export * from './request-id.middleware';
+export * from './metrics';

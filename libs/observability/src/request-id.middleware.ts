@@ -1,0 +1,19 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { normaliseRequestId, requestContext } from './request-context';
+
+interface RawReq {
+  headers: Record<string, string | string[] | undefined>;
+}
+interface RawRes {
+  setHeader(name: string, value: string): void;
+}
+
+/** Gateway: one request id per HTTP request, from x-request-id or new, echoed in the response. */
+@Injectable()
+export class RequestIdMiddleware implements NestMiddleware {
+  use(req: RawReq, res: RawRes, next: () => void): void {
+    const requestId = normaliseRequestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    requestContext.run({ requestId }, next);
+  }
+}

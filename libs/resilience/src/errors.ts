@@ -1,0 +1,32 @@
+import { AppError, ErrorCode, fromRpcErrorPayload, isRpcErrorPayload } from '@app/common';
+
+/**
+ * A business answer (4xx) is a normal reply: it never counts against a breaker and is never
+ * retried. Everything else (refused or dropped connections, timeouts, 5xx) is a failure.
+ */
+export function isBusinessError(err: unknown): boolean {
+  return isRpcErrorPayload(err) && err.status >= 400 && err.status < 500;
+}
+
+export function isFailure(err: unknown): boolean {
+  return !isBusinessError(err);
+}
+
+export class CallTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`call timed out after ${ms} ms`);
+  }
+}
+
+/** What the caller sees: business errors as they were, failures as 503 without internals. */
+export function toCallerError(service: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isRpcErrorPayload(err)) {
+    if (err.status < 500 || err.status === 503) return fromRpcErrorPayload(err);
+    return new AppError(err.status, err.code, 'Internal server error');
+  }
+  if (err instanceof CallTimeoutError) {
+    return new AppError(503, ErrorCode.UPSTREAM_TIMEOUT, `The ${service} service did not answer in time`, undefined, 1);
+  }
+  return AppError.unavailable(`The ${service} service is unavailable`, 1);
+}

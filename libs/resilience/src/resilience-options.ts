@@ -1,0 +1,3 @@
+import type { AppConfig } from '@app/config';
+
+export type ResilienceOptions = AppConfig['resilience'];

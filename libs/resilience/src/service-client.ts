@@ -1,0 +1,106 @@
+import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 'cockatiel';
+import { AppError } from '@app/common';
+import { currentRequestId } from '@app/observability';
+import { RpcEnvelope } from '@app/contracts';
+import { isFailure, toCallerError } from './errors';
+import { InstanceClient, InstanceStatus } from './instance-client';
+import type { ResilienceOptions } from './resilience-options';
+import { SmoothWeightedRoundRobin } from './weighted-round-robin';
+
+export interface CallOptions<T> {
+  /** Reads only: retried with backoff, on another instance when there is one. */
+  idempotent?: boolean;
+  /** The caller's access token, passed on for services that verify it again. */
+  token?: string;
+  /** A declared fallback, used when the service cannot answer (never for a business error). */
+  fallback?: (error: AppError) => T | Promise<T>;
+}
+
+export interface ServiceStatus {
+  name: string;
+  transport: 'tcp' | 'nats';
+  instances: InstanceStatus[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rejectedWithoutRunning(err: unknown): boolean {
+  return err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError || err instanceof BulkheadRejectedError;
+}
+
+/** Every cross-service call goes through here: balancing, breakers, timeouts, retries for reads, fallbacks. */
+export class ServiceClient {
+  private readonly balancer: SmoothWeightedRoundRobin<InstanceClient & { weight: number }>;
+
+  constructor(
+    readonly name: string,
+    readonly transport: 'tcp' | 'nats',
+    readonly instances: InstanceClient[],
+    private readonly options: ResilienceOptions,
+  ) {
+    this.balancer = new SmoothWeightedRoundRobin(instances.map((i) => Object.assign(i, { weight: i.spec.weight })));
+  }
+
+  async send<T>(pattern: string, data: unknown, options: CallOptions<T> = {}): Promise<T> {
+    try {
+      return await this.dispatch<T>(
+        pattern,
+        { meta: { requestId: currentRequestId(), token: options.token }, data },
+        options.idempotent ?? false,
+      );
+    } catch (err) {
+      const error = toCallerError(this.name, err);
+      if (options.fallback && error.status >= 500) return options.fallback(error);
+      throw error;
+    }
+  }
+
+  private async dispatch<T>(pattern: string, envelope: RpcEnvelope, idempotent: boolean): Promise<T> {
+    const attempts = idempotent ? 1 + this.options.retryAttempts : 1;
+    const tried = new Set<InstanceClient>();
+    const refused = new Set<InstanceClient>();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts;) {
+      const instance = this.pick(tried, refused);
+      if (!instance) break;
+      tried.add(instance);
+      try {
+        return await instance.send<T>(pattern, envelope);
+      } catch (err) {
+        lastError = err;
+        if (!isFailure(err)) throw err;
+        // A call the breaker or bulkhead refused never ran: another instance may take it, even a write.
+        if (rejectedWithoutRunning(err)) {
+          refused.add(instance);
+          continue;
+        }
+        attempt++;
+        if (attempt < attempts) await sleep(this.options.retryDelayMs * Math.pow(2, attempt - 1));
+      }
+    }
+    if (lastError === undefined || rejectedWithoutRunning(lastError)) {
+      throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec());
+    }
+    throw lastError;
+  }
+
+  /** Next instance by weight among available ones, preferring one not tried yet. */
+  private pick(tried: Set<InstanceClient>, refused: Set<InstanceClient>): InstanceClient | undefined {
+    const now = Date.now();
+    const usable = (i: InstanceClient) => !refused.has(i) && i.isAvailable(now);
+    return this.balancer.next((i) => usable(i) && !tried.has(i)) ?? this.balancer.next(usable);
+  }
+
+  retryAfterSec(): number {
+    const wait = Math.min(...this.instances.map((i) => i.msUntilTrial()));
+    return Number.isFinite(wait) ? Math.max(1, Math.ceil(wait / 1000)) : 30;
+  }
+
+  status(): ServiceStatus {
+    return { name: this.name, transport: this.transport, instances: this.instances.map((i) => i.status()) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.close()));
+  }
+}

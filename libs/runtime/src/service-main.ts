@@ -1,0 +1,44 @@
+import { DynamicModule } from '@nestjs/common';
+import { join } from 'node:path';
+import { AppConfig, ServiceName } from '@app/config';
+import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/database';
+import { setProcessRole } from '@app/observability';
+import { fail, loadConfigOrExit } from './config-or-exit';
+import { installShutdown } from './shutdown';
+import { startService } from './service-bootstrap';
+
+/** Entry point of a service running as its own process (split mode, containers, `nest start <app>`). */
+export async function runServiceMain(service: ServiceName, register: (config: AppConfig) => DynamicModule): Promise<void> {
+  const config = loadConfigOrExit();
+  setProcessRole(service);
+  const own = config.services[service];
+  for (const [name, port] of [
+    [`SERVICES_${service.toUpperCase()}_PORT`, own.port],
+    [`SERVICES_${service.toUpperCase()}_HEALTH_PORT`, own.healthPort],
+  ] as const) {
+    if (config.transport === 'tcp' || name.endsWith('HEALTH_PORT')) {
+      if (port !== 0 && !(await isPortFree(port))) fail(`Port ${port} (${name}) is already in use`);
+    }
+  }
+  let db: EmbeddedDb | undefined;
+  if (!config.mongo.uri) {
+    db = await startEmbeddedDb({
+      dataDir: join(config.dataDir, service),
+      cacheDir: config.embeddedDb.cacheDir,
+      engine: config.embeddedDb.engine,
+    });
+    config.mongo.uri = db.uri;
+  }
+  let draining = false;
+  const running = await startService(service, register(config), config, { healthPort: own.healthPort, draining: () => draining });
+  const log = (m: string) => process.stdout.write(`[${service}] ${m}\n`);
+  installShutdown(
+    () => [{ name: service, run: () => running.close() }, ...(db ? [{ name: 'embedded database', run: () => db.stop() }] : [])],
+    config.shutdown.drainTimeoutMs,
+    log,
+    () => (draining = true),
+  );
+  log(
+    `listening (${config.transport}${config.transport === 'tcp' ? ` port ${own.port}` : ''}, health http://127.0.0.1:${own.healthPort}/health/ready)`,
+  );
+}

@@ -1,0 +1,159 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@app/database';
+
+export const ROOT = join(__dirname, '..', '..');
+export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+
+export interface SplitState {
+  db: { uri: string; pid: number } | null;
+  apps: { name: string; service: string; pid: number; port: number; healthPort?: number; weight?: number }[];
+}
+
+export interface StartOptions {
+  mode?: 'single' | 'split';
+  env?: Record<string, string>;
+  /** Extra launcher arguments in split mode, e.g. ['--scale', 'movie=3,1']. */
+  args?: string[];
+  /** Keep the data folder between start and stop (for restart tests). */
+  dataDir?: string;
+}
+
+export interface RunningSystem {
+  baseUrl: string;
+  port: number;
+  proc: ChildProcess;
+  dataDir: string;
+  output: () => string;
+  /** Split mode: the launcher's record of every app process. */
+  state: () => SplitState;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Starts the built system as a real process against a fresh embedded database in a temporary folder. */
+export async function startSystem(options: StartOptions = {}): Promise<RunningSystem> {
+  const mode = options.mode ?? 'single';
+  const port = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'movie-e2e-'));
+  const stateFile = join(dataDir, 'split-state.json');
+  const args = mode === 'split' ? [GATEWAY_MAIN, 'split', '--free-ports', ...(options.args ?? [])] : [GATEWAY_MAIN];
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SPLIT_STATE_FILE: stateFile,
+      MONGO_URI: '',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  proc.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const system: RunningSystem = {
+    baseUrl,
+    port,
+    proc,
+    dataDir,
+    output: () => out,
+    state: () => JSON.parse(readFileSync(stateFile, 'utf8')) as SplitState,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`the system (${mode}) exited with ${proc.exitCode} during start-up`);
+      if (Date.now() > deadline) throw new Error(`the system (${mode}) did not become ready within 90 s`);
+      const ready = await fetch(`${baseUrl}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ready) break;
+      await sleep(200);
+    }
+  } catch (err) {
+    await system.stop('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- output ---\n${out.slice(-5000)}`, { cause: err });
+  }
+  return system;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client for the gateway: JSON in, JSON out, status and headers kept. */
+export function api(baseUrl: string, token?: string) {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
+    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+    if (body instanceof URLSearchParams || body instanceof FormData || typeof body === 'string') init.body = body as RequestInit["body"];
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${baseUrl}${path}`, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+    put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
+    patch: <T = any>(path: string, body?: unknown) => call<T>('PATCH', path, body),
+    delete: <T = any>(path: string, body?: unknown) => call<T>('DELETE', path, body),
+    call,
+  };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
