@@ -1,7 +1,12 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TokenModule } from '@app/auth';
 import { AppConfig, ConfigModule, SERVICE_NAMES } from '@app/config';
 import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
 import { ResilienceModule } from '@app/resilience';
+import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
+import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -16,10 +21,17 @@ export class GatewayModule implements NestModule {
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
         ResilienceModule.forServices(SERVICE_NAMES),
+        TokenModule,
+        PassportModule,
         HealthModule,
       ],
       controllers: [MetricsController],
-      providers: [{ provide: DrainState, useValue: drain }],
+      providers: [
+        { provide: DrainState, useValue: drain },
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
       exports: [DrainState, ResilienceModule],
     };
   }

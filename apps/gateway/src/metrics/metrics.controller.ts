@@ -1,9 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../auth/auth.decorators';
 import { metricsRegistry } from '@app/observability';
 
 @ApiExcludeController()
+@Public()
 @SkipThrottle()
 @Controller('metrics')
 export class MetricsController {

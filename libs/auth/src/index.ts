@@ -1,0 +1,4 @@
+export * from './claims';
+export * from './token-verifier';
+export * from './rpc-auth';
+export * from './token.module';
