@@ -28,7 +28,12 @@ async function main() {
     return { id: _id.toHexString(), ...rest };
   });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
-  process.on('SIGTERM', () => app.close().then(() => client.close()).then(() => process.exit(0)));
+  process.on('SIGTERM', () =>
+    app
+      .close()
+      .then(() => client.close())
+      .then(() => process.exit(0)),
+  );
 }
 
 main().catch((err) => {

@@ -58,7 +58,10 @@ async function waitHttp(url, proc, timeoutMs = 120000, ok = (s) => s === 200) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.proc.exitCode !== null) throw new Error(`${proc.label} exited:\n${proc.output().slice(-3000)}`);
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (ok(status)) return;
     await sleep(50);
   }
@@ -82,15 +85,19 @@ async function startSystem({ mode = 'single', mongoUri, env = {}, args = [] }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
   const stateFile = join(dataDir, 'state.json');
   const started = Date.now();
-  const sys = spawnProcess(mode === 'split' ? [GATEWAY, 'split', '--free-ports', ...args] : [GATEWAY], {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    MONGO_URI: mongoUri,
-    DATA_DIR: dataDir,
-    SPLIT_STATE_FILE: stateFile,
-    LOG_LEVEL: 'warn',
-    ...env,
-  }, `system (${mode})`);
+  const sys = spawnProcess(
+    mode === 'split' ? [GATEWAY, 'split', '--free-ports', ...args] : [GATEWAY],
+    {
+      NODE_ENV: 'test',
+      PORT: String(port),
+      MONGO_URI: mongoUri,
+      DATA_DIR: dataDir,
+      SPLIT_STATE_FILE: stateFile,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    `system (${mode})`,
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitHttp(`${baseUrl}/health/ready`, sys);
   return {
@@ -136,4 +143,22 @@ function table(rows) {
   return [line(rows[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join('\n');
 }
 
-module.exports = { ROOT, GATEWAY, sleep, freePort, machine, spawnProcess, waitHttp, startDatabase, startSystem, cannon, json, writeResults, table, rmSync, mkdtempSync, tmpdir, join };
+module.exports = {
+  ROOT,
+  GATEWAY,
+  sleep,
+  freePort,
+  machine,
+  spawnProcess,
+  waitHttp,
+  startDatabase,
+  startSystem,
+  cannon,
+  json,
+  writeResults,
+  table,
+  rmSync,
+  mkdtempSync,
+  tmpdir,
+  join,
+};

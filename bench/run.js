@@ -30,7 +30,12 @@ async function login(baseUrl) {
 }
 
 async function createMovie(baseUrl, token) {
-  const res = await json('POST', `${baseUrl}/api/v2/movies`, { name: 'Benchmark movie', url: 'https://example.com/m', coverImage: 'https://example.com/c.jpg', description: 'A movie to read.' }, token);
+  const res = await json(
+    'POST',
+    `${baseUrl}/api/v2/movies`,
+    { name: 'Benchmark movie', url: 'https://example.com/m', coverImage: 'https://example.com/c.jpg', description: 'A movie to read.' },
+    token,
+  );
   if (res.status !== 201) throw new Error(`movie create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }
@@ -71,7 +76,18 @@ async function main() {
     const headers = { authorization: `Bearer ${token}` };
 
     const basePort = await freePort();
-    const baseline = spawnProcess([lib.join(__dirname, 'baseline.js'), String(basePort), db.uri, `${config.mongo.dbPrefix}_movie`, config.jwt.secret, config.jwt.issuer], {}, 'baseline');
+    const baseline = spawnProcess(
+      [
+        lib.join(__dirname, 'baseline.js'),
+        String(basePort),
+        db.uri,
+        `${config.mongo.dbPrefix}_movie`,
+        config.jwt.secret,
+        config.jwt.issuer,
+      ],
+      {},
+      'baseline',
+    );
     cleanup.push(baseline);
     const baseUrl = `http://127.0.0.1:${basePort}`;
     await waitHttp(`${baseUrl}/health`, baseline);
@@ -114,21 +130,30 @@ async function main() {
     const single10 = await cannon({ url: `${single.baseUrl}${path}`, headers, connections: 10, duration: seconds });
     await single.stop();
     cleanup.splice(cleanup.indexOf(single), 1);
-    const split = await startSystem({ mode: 'split', mongoUri: db.uri, env: { RESILIENCE_CALL_TIMEOUT_MS: '300', RESILIENCE_MAX_FAILURES: '3' } });
+    const split = await startSystem({
+      mode: 'split',
+      mongoUri: db.uri,
+      env: { RESILIENCE_CALL_TIMEOUT_MS: '300', RESILIENCE_MAX_FAILURES: '3' },
+    });
     cleanup.push(split);
     await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: 2 });
     const split10 = await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: seconds });
-    const p2 = { p50Ratio: +(split10.latency.p50 / Math.max(1, single10.latency.p50)).toFixed(3), splitP50Ms: split10.latency.p50, singleP50Ms: single10.latency.p50 };
+    const p2 = {
+      p50Ratio: +(split10.latency.p50 / Math.max(1, single10.latency.p50)).toFixed(3),
+      splitP50Ms: split10.latency.p50,
+      singleP50Ms: single10.latency.p50,
+    };
     console.log('p2', p2);
 
     // p3: the movie service hung (SIGSTOP) after its breaker opened: answers must be fast 503s.
     const movie = split.state().apps.find((a) => a.service === 'movie');
+    let p3;
     process.kill(movie.pid, 'SIGSTOP');
     try {
       for (let i = 0; i < 20; i++) await json('GET', `${split.baseUrl}${path}`, undefined, token);
       const hung = await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: seconds });
       const total = hung.requests.total || 1;
-      var p3 = { p99Ms: hung.latency.p99, answered503: +(count503(hung) / total).toFixed(4), requests: total };
+      p3 = { p99Ms: hung.latency.p99, answered503: +(count503(hung) / total).toFixed(4), requests: total };
     } finally {
       process.kill(movie.pid, 'SIGCONT');
     }
@@ -152,7 +177,8 @@ async function main() {
     ];
     const rendered = table(goals.map((r) => r.map((c) => (c === true ? 'yes' : c === false ? 'NO' : c))));
     console.log(`\n${rendered}\n`);
-    const md = `## ${info.date.slice(0, 10)} — ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}\n\n` +
+    const md =
+      `## ${info.date.slice(0, 10)} — ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}\n\n` +
       `Baseline: ${p1.baselineRps} req/s, p99 ${p1.baselineP99Ms} ms; system (one process): ${p1.systemRps} req/s, p99 ${p1.systemP99Ms} ms.\n\n${rendered}\n`;
     writeResults(results, md, !quick);
   } finally {
