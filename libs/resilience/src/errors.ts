@@ -12,6 +12,11 @@ export function isFailure(err: unknown): boolean {
   return !isBusinessError(err);
 }
 
+/** The connection was refused: the request never reached a server, so another instance may take it, even a write. */
+export function neverReachedServer(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ECONNREFUSED';
+}
+
 export class CallTimeoutError extends Error {
   constructor(readonly ms: number) {
     super(`call timed out after ${ms} ms`);
