@@ -70,7 +70,10 @@ export const configSchema = z
       accessTtlSec: positiveInt,
       refreshTtlDays: positiveInt,
     }),
-    nats: z.object({ url: z.string().min(1) }),
+    nats: z.object({
+      url: z.string().min(1),
+      subjectPrefix: z.string().regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
+    }),
     services: z.object({
       auth: serviceSchema,
       user: serviceSchema,

@@ -12,9 +12,10 @@ export function isFailure(err: unknown): boolean {
   return !isBusinessError(err);
 }
 
-/** The connection was refused: the request never reached a server, so another instance may take it, even a write. */
+/** Refused (TCP) or no responders (NATS): the request never reached a server, so another instance may take it, even a write. */
 export function neverReachedServer(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ECONNREFUSED';
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === 'ECONNREFUSED' || code === 'ENORESPONDERS';
 }
 
 export class CallTimeoutError extends Error {

@@ -5,6 +5,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { AppError, ErrorCode, RpcErrorFilter } from '@app/common';
 import { freePort } from '@app/database';
 import { InstanceClient } from './instance-client';
+import { NatsClient, NatsServer } from './nats.transport';
 import type { ResilienceOptions } from './resilience-options';
 import { ServiceClient } from './service-client';
 
@@ -40,8 +41,10 @@ class StormHandler {
 @Module({ controllers: [StormHandler] })
 class StormModule {}
 
-function clientFor(port: number): ServiceClient {
-  const proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+function clientFor(
+  port: number,
+  proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }),
+): ServiceClient {
   const instance = new InstanceClient('storm', 'storm-1', { host: '127.0.0.1', port, weight: 1 }, proxy, OPTIONS);
   return new ServiceClient('storm', 'tcp', [instance], OPTIONS);
 }
@@ -119,6 +122,40 @@ describe('resilience over the real TCP transport', () => {
       expect(Date.now() - started).toBeLessThan(10);
       expect(err).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: 5 });
       expect(client.status().instances[0]).toMatchObject({ state: 'open', calls: { timeout: OPTIONS.maxFailures, rejected: 1 } });
+    });
+  });
+
+  describe('over NATS (the server at NATS_URL or 127.0.0.1:4222)', () => {
+    const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+    const prefix = `unit${process.pid}.`;
+    let app: INestMicroservice;
+    beforeAll(async () => {
+      app = await NestFactory.createMicroservice(StormModule, {
+        strategy: new NatsServer({ servers: [url], queue: 'storm' }, prefix),
+        logger: false,
+      });
+      app.useGlobalFilters(new RpcErrorFilter());
+      await app.listen();
+    });
+    afterAll(() => app.close());
+
+    it('keeps the breaker closed through 50 not-found replies and still answers', async () => {
+      const client = clientFor(0, new NatsClient([url], prefix));
+      clients.push(client);
+      const replies = await Promise.all(Array.from({ length: 50 }, () => client.send('storm.find', {}).catch((e: unknown) => e)));
+      for (const reply of replies) expect(reply).toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
+      expect(client.status().instances[0]).toMatchObject({ state: 'closed', calls: { success: 50, failure: 0 } });
+      await expect(client.send('storm.ok', {})).resolves.toBe('ok');
+    });
+
+    it('never reaches a service under another subject prefix: NATS says no responders at once', async () => {
+      const client = clientFor(0, new NatsClient([url], `other${process.pid}.`));
+      clients.push(client);
+      await client.send('storm.ok', {}).catch(() => undefined);
+      const started = Date.now();
+      await expect(client.send('storm.ok', {})).rejects.toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE });
+      expect(Date.now() - started).toBeLessThan(OPTIONS.callTimeoutMs / 2);
+      expect(client.status().instances[0].calls).toMatchObject({ failure: 2, timeout: 0 });
     });
   });
 });
