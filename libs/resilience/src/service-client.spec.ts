@@ -175,6 +175,22 @@ describe('ServiceClient', () => {
     expect(instances[0].state).toBe('closed');
   });
 
+  it('sends nothing else to a half-open instance while its trial call runs', async () => {
+    const options = { ...OPTIONS, resetTimeoutMs: 40, callTimeoutMs: 150 };
+    const { client, instances } = serviceWith([hang, answer('b')], [1, 1], options);
+    for (let i = 0; i < options.maxFailures; i++) await instances[0].send('movie.find', {}).catch(() => undefined);
+    expect(instances[0].state).toBe('open');
+    await new Promise((r) => setTimeout(r, 50));
+    const trial = instances[0].send('movie.find', {}).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(instances[0].state).toBe('half-open');
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) await expect(client.send('movie.find', {})).resolves.toBe('b');
+    expect(Date.now() - started).toBeLessThan(50);
+    await trial;
+    expect(instances[0].state).toBe('open');
+  });
+
   it('doubles the wait before the next trial when a trial fails', async () => {
     const options = { ...OPTIONS, resetTimeoutMs: 40 };
     const { client, instances } = serviceWith([refused], [1], options);
@@ -218,6 +234,28 @@ describe('ServiceClient', () => {
         calls: { success: 1, failure: 0, timeout: 0, rejected: 0 },
       }),
     ]);
+  });
+});
+
+describe('ServiceClient with the sampling breaker', () => {
+  const sampling: ResilienceOptions = {
+    ...OPTIONS,
+    breaker: 'sampling',
+    samplingThreshold: 0.5,
+    samplingDurationMs: 1000,
+    samplingMinimumRps: 5,
+  };
+
+  it('opens once failures pass the threshold over the window', async () => {
+    const { client, instances } = serviceWith([rpcError(500)], [1], sampling);
+    for (let i = 0; i < 10; i++) await failureOf(client.send('movie.find', {}));
+    expect(instances[0].state).toBe('open');
+  });
+
+  it('stays closed through a storm of business errors', async () => {
+    const { client, instances } = serviceWith([rpcError(404)], [1], sampling);
+    for (let i = 0; i < 30; i++) await failureOf(client.send('movie.find', {}));
+    expect(instances[0].state).toBe('closed');
   });
 });
 
