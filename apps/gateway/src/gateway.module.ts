@@ -10,6 +10,7 @@ import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { AdminServicesModule } from './v2/admin/admin-services.module';
 
 @Global()
 @Module({})
@@ -24,6 +25,7 @@ export class GatewayModule implements NestModule {
         TokenModule,
         PassportModule,
         HealthModule,
+        AdminServicesModule,
       ],
       controllers: [MetricsController],
       providers: [

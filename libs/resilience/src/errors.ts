@@ -12,6 +12,12 @@ export function isFailure(err: unknown): boolean {
   return !isBusinessError(err);
 }
 
+/** Refused (TCP) or no responders (NATS): the request never reached a server, so another instance may take it, even a write. */
+export function neverReachedServer(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === 'ECONNREFUSED' || code === 'ENORESPONDERS';
+}
+
 export class CallTimeoutError extends Error {
   constructor(readonly ms: number) {
     super(`call timed out after ${ms} ms`);
