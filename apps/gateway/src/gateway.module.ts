@@ -9,6 +9,7 @@ import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { MetricsController } from './metrics/metrics.controller';
 
 @Global()
@@ -24,6 +25,7 @@ export class GatewayModule implements NestModule {
         TokenModule,
         PassportModule,
         HealthModule,
+        IdentityModule,
       ],
       controllers: [MetricsController],
       providers: [
