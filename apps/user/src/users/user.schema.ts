@@ -14,7 +14,7 @@ export class User {
   @Prop({ required: true })
   passwordHash: string;
 
-  @Prop({ required: true, enum: ['admin', 'user'], default: 'user', index: true })
+  @Prop({ type: String, required: true, enum: ['admin', 'user'], default: 'user', index: true })
   role: UserRole;
 
   createdAt: Date;
