@@ -34,8 +34,10 @@ const toRecord = (doc: LeanUser): UserRecord => ({
 /** Regex metacharacters in a search prefix are matched literally. */
 export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** MongoDB says 11000; FerretDB's findAndModify reports SQLite's unique-constraint failure instead. */
 export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: unknown })?.code === 11000;
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === 11000 || (typeof e?.message === 'string' && /E11000|UNIQUE constraint failed/.test(e.message));
 }
 
 @Injectable()
@@ -76,8 +78,9 @@ export class UsersRepository {
   async update(id: string, changes: UserChanges): Promise<UserRecord | null> {
     const set: Partial<User> = { ...changes };
     if (changes.username !== undefined) set.usernameLower = changes.username.toLowerCase();
-    const doc = await this.model.findByIdAndUpdate(id, { $set: set }, { new: true, runValidators: true }).lean<LeanUser>().exec();
-    return doc ? toRecord(doc) : null;
+    // updateOne, not findOneAndUpdate: FerretDB reports a duplicate key on it as MongoDB does (11000).
+    const result = await this.model.updateOne({ _id: id }, { $set: set }, { runValidators: true }).exec();
+    return result.matchedCount === 1 ? this.findById(id) : null;
   }
 
   async delete(id: string): Promise<boolean> {
