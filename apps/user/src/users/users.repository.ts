@@ -78,7 +78,7 @@ export class UsersRepository {
   async update(id: string, changes: UserChanges): Promise<UserRecord | null> {
     const set: Partial<User> = { ...changes };
     if (changes.username !== undefined) set.usernameLower = changes.username.toLowerCase();
-    // updateOne, not findOneAndUpdate: FerretDB reports a duplicate key on it as MongoDB does (11000).
+    // A taken name fails here: MongoDB says 11000, FerretDB a SQLite unique-constraint message (isDuplicateKey knows both).
     const result = await this.model.updateOne({ _id: id }, { $set: set }, { runValidators: true }).exec();
     return result.matchedCount === 1 ? this.findById(id) : null;
   }
