@@ -68,6 +68,8 @@ async function startSystem() {
       LOG_LEVEL: 'warn',
       // The bench itself is one IP doing 20 logins/s; the per-IP limit would stop it after 100.
       AUTH_LOGIN_IP_LIMIT: '1000000',
+      // The default call timeout, not the test profile's shorter one.
+      RESILIENCE_CALL_TIMEOUT_MS: '2000',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
