@@ -9,6 +9,7 @@ import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { AdminServicesModule } from './v2/admin/admin-services.module';
 
@@ -26,6 +27,7 @@ export class GatewayModule implements NestModule {
         PassportModule,
         HealthModule,
         AdminServicesModule,
+        IdentityModule,
       ],
       controllers: [MetricsController],
       providers: [

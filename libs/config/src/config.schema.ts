@@ -108,6 +108,9 @@ export const configSchema = z
     if (c.jwt.secret === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['jwt', 'secret'], message: 'the development default is refused in production' });
     }
+    if (!c.user.adminPassword) {
+      ctx.addIssue({ code: 'custom', path: ['user', 'adminPassword'], message: 'ADMIN_PASSWORD must be set in production' });
+    }
   });
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
