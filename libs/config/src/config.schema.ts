@@ -10,6 +10,7 @@ const serviceSchema = z.object({
   instances: z.string().regex(/^$|^[^:,\s]+:\d{1,5}(:\d+)?(,[^:,\s]+:\d{1,5}(:\d+)?)*$/, {
     message: 'expected host:port[:weight],...',
   }),
+  bindHost: z.string().min(1),
 });
 
 export const configSchema = z
