@@ -41,7 +41,7 @@ async function sigtermWithRequestsInFlight(system: RunningSystem) {
     const requests = Array.from({ length: IN_FLIGHT }, () =>
       fetch(`${system.baseUrl}/health/ready`).then(
         (r) => {
-          settled.push(Date.now());
+          settled.push(r.status);
           return r.status;
         },
         (err: Error & { cause?: { code?: string } }) => `failed: ${err.cause?.code ?? err.message}`,

@@ -5,7 +5,7 @@ import type { AppConfig } from '@app/config';
 type FileLogConfig = AppConfig['log']['file'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+const PRUNE_INTERVAL_MS = 60 * 1000;
 
 /** pino-roll writes `logs/app.log` as `logs/app.<n>.log`; this is the `logs/app` + `log` pair it derives. */
 export function logFileParts(path: string): { dir: string; stem: string; extension: string } {
@@ -20,8 +20,8 @@ export function rollOptions(file: FileLogConfig): Record<string, unknown> {
   return {
     file: join(dir, `${stem}.${extension}`),
     size: `${Math.max(1, Math.round(file.maxSizeMb * 1024 * 1024))}b`,
-    // With removeOtherLogFiles pino-roll keeps `count` files in total, the current one included.
-    limit: { count: file.maxBackups + 1, removeOtherLogFiles: true },
+    // pino-roll lists the folder before the new file exists, so `count` is the number of backups; it refuses 0, pruning covers it.
+    limit: { count: Math.max(1, file.maxBackups), removeOtherLogFiles: true },
     mkdir: true,
   };
 }
@@ -72,7 +72,7 @@ export function pruneLogFiles(file: FileLogConfig, now = Date.now()): string[] {
 
 let pruneTimer: NodeJS.Timeout | undefined;
 
-/** Prunes at start and then hourly; the timer never keeps the process alive. */
+/** Prunes at start and then every minute; the timer never keeps the process alive. */
 export function startLogPruning(file: FileLogConfig): void {
   pruneLogFiles(file);
   if (pruneTimer) return;
