@@ -10,6 +10,7 @@ import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { CatalogModule } from './v2/catalog.module';
 
 @Global()
 @Module({})
@@ -24,6 +25,7 @@ export class GatewayModule implements NestModule {
         TokenModule,
         PassportModule,
         HealthModule,
+        CatalogModule,
       ],
       controllers: [MetricsController],
       providers: [

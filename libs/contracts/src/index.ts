@@ -1,2 +1,4 @@
 export * from './envelope';
 export * from './health';
+export * from './catalog';
+export * from './recommendations';

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Page } from '@app/common';
+import type { RateMovieDto, RatingDto, RatingsExportPage } from '@app/contracts';
+import { MoviesRepository } from '../movies/movies.repository';
+import { AggregateDelta, changeDelta, deleteDelta, insertDelta } from './rating-aggregate';
+import { isDuplicateKey } from './duplicate-key';
+import { RatingLockRepository } from './rating-lock.repository';
+import { RatingRecord } from './rating.schema';
+import { RatingsRepository } from './ratings.repository';
+
+export function toRatingDto(r: RatingRecord): RatingDto {
+  return {
+    movieId: String(r.movieId),
+    userId: r.userId,
+    score: r.score,
+    comment: r.comment ?? '',
+    createdAt: new Date(r.createdAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+@Injectable()
+export class RatingsService {
+  constructor(
+    private readonly ratings: RatingsRepository,
+    private readonly movies: MoviesRepository,
+    private readonly lock: RatingLockRepository,
+  ) {}
+
+  /** The user's own rating of the movie, created or replaced; the movie's aggregates follow with $inc. */
+  rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
+    const comment = dto.comment ?? '';
+    return this.lock.withLock(movieId, async () => {
+      if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+      let delta: AggregateDelta;
+      const before = await this.ratings.replace(movieId, userId, dto.score, comment);
+      if (before) {
+        delta = changeDelta(before.score, dto.score);
+      } else {
+        try {
+          await this.ratings.insert(movieId, userId, dto.score, comment);
+          delta = insertDelta(dto.score);
+        } catch (err) {
+          // Another instance inserted the first rating meanwhile: this one replaces it.
+          if (!isDuplicateKey(err)) throw err;
+          const existing = await this.ratings.replace(movieId, userId, dto.score, comment);
+          delta = existing ? changeDelta(existing.score, dto.score) : insertDelta(dto.score);
+        }
+      }
+      if (delta.sum !== 0 || delta.count !== 0) await this.movies.applyRatingDelta(movieId, delta);
+      const saved = await this.ratings.find(movieId, userId);
+      if (!saved) throw AppError.notFound('Rating not found');
+      return toRatingDto(saved);
+    });
+  }
+
+  unrate(movieId: string, userId: string): Promise<void> {
+    return this.lock.withLock(movieId, async () => {
+      const removed = await this.ratings.remove(movieId, userId);
+      if (!removed) throw AppError.notFound('Rating not found');
+      await this.movies.applyRatingDelta(movieId, deleteDelta(removed.score));
+    });
+  }
+
+  async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {
+    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    const result = await this.ratings.page(movieId, page, limit);
+    return { items: result.items.map(toRatingDto), total: result.total, page, limit };
+  }
+
+  async ofUser(userId: string): Promise<{ movieId: string; score: number }[]> {
+    return (await this.ratings.ofUser(userId)).map((r) => ({ movieId: String(r.movieId), score: r.score }));
+  }
+
+  async export(after: string | undefined, limit: number): Promise<RatingsExportPage> {
+    const rows = await this.ratings.after(after, limit);
+    return {
+      items: rows.map((r) => [String(r.movieId), r.userId, r.score]),
+      next: rows.length === limit ? String(rows[rows.length - 1]._id) : null,
+    };
+  }
+}
