@@ -89,7 +89,7 @@ export function generateDemoData(seed = DEMO_SEED): DemoData {
       name,
       url: `https://movies.example.org/${slug}`,
       coverImage: `https://movies.example.org/covers/${slug}.jpg`,
-      description: `A ${GENRES[primary].name.toLowerCase()} film about a ${NOUNS[i % 10].toLowerCase()} that changes everything.`,
+      description: `${/^[AEIOU]/.test(GENRES[primary].name) ? 'An' : 'A'} ${GENRES[primary].name.toLowerCase()} film about a ${NOUNS[i % 10].toLowerCase()} that changes everything.`,
       genres,
       year: 1970 + pick(55),
     });
