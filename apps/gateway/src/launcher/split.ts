@@ -128,9 +128,10 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
   const allExited = new Promise<void>((r) => (resolveAllExited = r));
   for (const child of children) {
     const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri };
+    // Services call services too (recommendation -> movie): every app learns every instance list.
+    for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     if (child.service === 'gateway') {
       env.PORT = String(child.port);
-      for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     } else {
       env[envNameFor(`services.${child.service}.port`)] = String(child.port);
       env[envNameFor(`services.${child.service}.healthPort`)] = String(child.healthPort);

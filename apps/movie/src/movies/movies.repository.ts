@@ -92,19 +92,14 @@ export class MoviesRepository {
   }
 
   /**
-   * Applies a rating change with $inc, then stores the derived average for sorting. Callers hold
-   * the movie's rating lock, so the average written is the one of the final sum and count.
+   * Applies a rating change: $inc on sum and count, and the average they give, in one update.
+   * Callers hold the movie's rating lock and pass the movie as read under it, so the average
+   * written is exact.
    */
-  async applyRatingDelta(id: string, delta: AggregateDelta): Promise<MovieRecord | null> {
-    const after = await this.model
-      .findByIdAndUpdate(id, { $inc: { ratingSum: delta.sum, ratingCount: delta.count } }, { returnDocument: 'after', timestamps: false })
-      .lean<MovieRecord>()
-      .exec();
-    if (!after) return null;
-    const averageRating = averageOf(after.ratingSum, after.ratingCount);
+  async applyRatingDelta(movie: MovieRecord, delta: AggregateDelta): Promise<void> {
+    const averageRating = averageOf(movie.ratingSum + delta.sum, movie.ratingCount + delta.count);
     await this.model
-      .updateOne({ _id: id, ratingSum: after.ratingSum, ratingCount: after.ratingCount }, { $set: { averageRating } }, { timestamps: false })
+      .updateOne({ _id: movie._id }, { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } }, { timestamps: false })
       .exec();
-    return { ...after, averageRating };
   }
 }

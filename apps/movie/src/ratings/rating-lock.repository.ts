@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import mongoose, { Model } from 'mongoose';
 import { AppError } from '@app/common';
 import { isDuplicateKey } from './duplicate-key';
@@ -8,7 +9,6 @@ import { KeyedMutex } from './keyed-mutex';
 import { RatingLock } from './rating.schema';
 
 const LEASE_MS = 10_000;
-const WAIT_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -23,7 +23,15 @@ export class RatingLockRepository {
   private readonly local = new KeyedMutex();
   private readonly owner = randomUUID();
 
-  constructor(@InjectModel(RatingLock.name) private readonly model: Model<RatingLock>) {}
+  /** Waiting longer than the caller's own timeout would only do work nobody waits for. */
+  private readonly waitMs: number;
+
+  constructor(
+    @InjectModel(RatingLock.name) private readonly model: Model<RatingLock>,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.waitMs = config.resilience.callTimeoutMs;
+  }
 
   withLock<T>(movieId: string, work: () => Promise<T>): Promise<T> {
     return this.local.run(movieId, async () => {
@@ -37,7 +45,7 @@ export class RatingLockRepository {
   }
 
   private async acquire(movieId: string): Promise<void> {
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + this.waitMs;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.model.create({ _id: movieId, owner: this.owner, expiresAt: new Date(Date.now() + LEASE_MS) });

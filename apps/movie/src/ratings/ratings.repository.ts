@@ -7,10 +7,6 @@ import { Rating, RatingRecord } from './rating.schema';
 export class RatingsRepository {
   constructor(@InjectModel(Rating.name) private readonly model: Model<Rating>) {}
 
-  find(movieId: string, userId: string): Promise<RatingRecord | null> {
-    return this.model.findOne({ movieId, userId }).lean<RatingRecord>().exec();
-  }
-
   /** Inserts a first rating; a concurrent first rating of the same pair raises 11000. */
   async insert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord> {
     const created = await this.model.create({ movieId: new Types.ObjectId(movieId), userId, score, comment });
@@ -18,9 +14,9 @@ export class RatingsRepository {
   }
 
   /** Sets the new score and returns the rating as it was before, to derive the aggregate change. */
-  replace(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord | null> {
+  replace(movieId: string, userId: string, score: number, comment: string, updatedAt: Date): Promise<RatingRecord | null> {
     return this.model
-      .findOneAndUpdate({ movieId, userId }, { $set: { score, comment } }, { returnDocument: 'before' })
+      .findOneAndUpdate({ movieId, userId }, { $set: { score, comment, updatedAt } }, { returnDocument: 'before', timestamps: false })
       .lean<RatingRecord>()
       .exec();
   }

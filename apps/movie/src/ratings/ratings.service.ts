@@ -31,34 +31,40 @@ export class RatingsService {
   rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
     return this.lock.withLock(movieId, async () => {
-      if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+      const movie = await this.movies.findById(movieId);
+      if (!movie) throw AppError.notFound('Movie not found');
+      const now = new Date();
+      let saved: RatingRecord;
       let delta: AggregateDelta;
-      const before = await this.ratings.replace(movieId, userId, dto.score, comment);
+      const before = await this.ratings.replace(movieId, userId, dto.score, comment, now);
       if (before) {
         delta = changeDelta(before.score, dto.score);
+        saved = { ...before, score: dto.score, comment, updatedAt: now };
       } else {
         try {
-          await this.ratings.insert(movieId, userId, dto.score, comment);
+          saved = await this.ratings.insert(movieId, userId, dto.score, comment);
           delta = insertDelta(dto.score);
         } catch (err) {
           // Another instance inserted the first rating meanwhile: this one replaces it.
           if (!isDuplicateKey(err)) throw err;
-          const existing = await this.ratings.replace(movieId, userId, dto.score, comment);
-          delta = existing ? changeDelta(existing.score, dto.score) : insertDelta(dto.score);
+          const existing = await this.ratings.replace(movieId, userId, dto.score, comment, now);
+          if (!existing) throw AppError.conflict('The rating changed meanwhile, try again');
+          delta = changeDelta(existing.score, dto.score);
+          saved = { ...existing, score: dto.score, comment, updatedAt: now };
         }
       }
-      if (delta.sum !== 0 || delta.count !== 0) await this.movies.applyRatingDelta(movieId, delta);
-      const saved = await this.ratings.find(movieId, userId);
-      if (!saved) throw AppError.notFound('Rating not found');
+      if (delta.sum !== 0 || delta.count !== 0) await this.movies.applyRatingDelta(movie, delta);
       return toRatingDto(saved);
     });
   }
 
   unrate(movieId: string, userId: string): Promise<void> {
     return this.lock.withLock(movieId, async () => {
+      const movie = await this.movies.findById(movieId);
+      if (!movie) throw AppError.notFound('Movie not found');
       const removed = await this.ratings.remove(movieId, userId);
       if (!removed) throw AppError.notFound('Rating not found');
-      await this.movies.applyRatingDelta(movieId, deleteDelta(removed.score));
+      await this.movies.applyRatingDelta(movie, deleteDelta(removed.score));
     });
   }
 
