@@ -35,7 +35,13 @@ describe('catalog: movies, genres, ratings (one process)', () => {
       const list = await pub.get('/api/v1/movies/list');
       expect(list.status).toBe(200);
       const movie = list.body.find((m: any) => m.name === 'Old Client Movie');
-      expect(movie).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), name: 'Old Client Movie', url: 'u', coverImage: 'c', description: 'd' });
+      expect(movie).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        name: 'Old Client Movie',
+        url: 'u',
+        coverImage: 'c',
+        description: 'd',
+      });
     });
 
     it('refuses an empty name with 400 and a missing token with 401', async () => {
@@ -71,14 +77,25 @@ describe('catalog: movies, genres, ratings (one process)', () => {
     beforeAll(async () => {
       await ensureGenre(system.baseUrl, admin.token, 'Noir');
       await ensureGenre(system.baseUrl, admin.token, 'Heist');
-      noirId = await createMovie(system.baseUrl, admin.token, { name: 'The Big Sleep', genres: ['Noir'], year: 1946, description: 'Marlowe' });
+      noirId = await createMovie(system.baseUrl, admin.token, {
+        name: 'The Big Sleep',
+        genres: ['Noir'],
+        year: 1946,
+        description: 'Marlowe',
+      });
       await createMovie(system.baseUrl, admin.token, { name: 'Rififi (1955)', genres: ['Noir', 'Heist'], year: 1955 });
       await createMovie(system.baseUrl, admin.token, { name: 'A.B. Heist', genres: ['Heist'], year: 2001 });
       await createMovie(system.baseUrl, admin.token, { name: 'AxB Heist', genres: ['Heist'], year: 2001 });
     });
 
     it('creates a movie as admin with 201 and every field', async () => {
-      const res = await asAdmin.post('/api/v2/movies', { name: 'Laura', genres: ['Noir'], year: 1944, url: 'https://x', coverImage: 'c.jpg' });
+      const res = await asAdmin.post('/api/v2/movies', {
+        name: 'Laura',
+        genres: ['Noir'],
+        year: 1944,
+        url: 'https://x',
+        coverImage: 'c.jpg',
+      });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -121,7 +138,9 @@ describe('catalog: movies, genres, ratings (one process)', () => {
       expect(desc.body.items.map((m: any) => m.name)).toEqual(['Rififi (1955)', 'AxB Heist', 'A.B. Heist']);
       expect((await pub.get('/api/v2/movies?year=1946')).body.items.map((m: any) => m.name)).toEqual(['The Big Sleep']);
       expect((await pub.get('/api/v2/movies?q=a.b.')).body.items.map((m: any) => m.name)).toEqual(['A.B. Heist']);
-      expect((await pub.get(`/api/v2/movies?q=${encodeURIComponent('(1955)')}`)).body.items.map((m: any) => m.name)).toEqual(['Rififi (1955)']);
+      expect((await pub.get(`/api/v2/movies?q=${encodeURIComponent('(1955)')}`)).body.items.map((m: any) => m.name)).toEqual([
+        'Rififi (1955)',
+      ]);
       expect((await pub.get(`/api/v2/movies?q=${encodeURIComponent('.*')}`)).body.total).toBe(0);
       expect((await pub.get('/api/v2/movies?q=BIG%20sleep')).body.total).toBe(1);
       const page2 = await pub.get('/api/v2/movies?genre=Heist&sort=name&page=2&limit=2');
@@ -159,7 +178,14 @@ describe('catalog: movies, genres, ratings (one process)', () => {
     it("upserts the caller's own rating and keeps the movie's aggregates", async () => {
       const first = await asAlice.put(`/api/v2/movies/${movieId}/rating`, { score: 4, comment: 'good' });
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ movieId, userId: alice.id, score: 4, comment: 'good', createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect(first.body).toEqual({
+        movieId,
+        userId: alice.id,
+        score: 4,
+        comment: 'good',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
       const bob = caller('user');
       await api(system.baseUrl, bob.token).put(`/api/v2/movies/${movieId}/rating`, { score: 1 });
       expect((await pub.get(`/api/v2/movies/${movieId}`)).body).toMatchObject({ ratingCount: 2, averageRating: 2.5 });
@@ -184,7 +210,7 @@ describe('catalog: movies, genres, ratings (one process)', () => {
       expectError(await pub.get('/api/v2/movies/bad/ratings'), 400);
     });
 
-    it('deletes the caller\'s rating (204), then 404; aggregates follow', async () => {
+    it("deletes the caller's rating (204), then 404; aggregates follow", async () => {
       const carol = caller('user');
       const asCarol = api(system.baseUrl, carol.token);
       await asCarol.put(`/api/v2/movies/${movieId}/rating`, { score: 5 });

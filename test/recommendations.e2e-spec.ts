@@ -8,7 +8,8 @@ import { caller, TestCaller } from './support/tokens';
  */
 async function twoGroups(baseUrl: string, admin: TestCaller) {
   const ids: Record<string, string> = {};
-  for (const g of ['A', 'B']) for (let k = 1; k <= 5; k++) ids[`${g}${k}`] = await createMovie(baseUrl, admin.token, { name: `Group ${g} movie ${k}` });
+  for (const g of ['A', 'B'])
+    for (let k = 1; k <= 5; k++) ids[`${g}${k}`] = await createMovie(baseUrl, admin.token, { name: `Group ${g} movie ${k}` });
   const rate = async (user: TestCaller, movie: string, score: number) => {
     const res = await api(baseUrl, user.token).put(`/api/v2/movies/${ids[movie]}/rating`, { score });
     if (res.status !== 200) throw new Error(`rating ${movie}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -56,7 +57,7 @@ describe('recommendations (one process)', () => {
     expect(Date.parse(res.body.builtAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it("gives a fan of two A movies the other A movies first, and never one they rated", async () => {
+  it('gives a fan of two A movies the other A movies first, and never one they rated', async () => {
     const res = await api(system.baseUrl, fanOfA.token).get('/api/v2/recommendations?limit=10');
     expect(res.status).toBe(200);
     expect(res.body.strategy).toBe('item-cf');

@@ -2,12 +2,14 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsMongoId,
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -38,7 +40,8 @@ export const MOVIE_PATTERNS = {
 } as const;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimAll = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value);
+const trimAll = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 export const MOVIE_SORT_FIELDS = ['name', 'year', 'averageRating', 'createdAt'] as const;
 export const MOVIE_SORTS = MOVIE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
@@ -274,11 +277,25 @@ export class UserRatingsPayload {
   userId: string;
 }
 
-/** Ratings paged by `_id`: pass the last `next` back as `after` until it is null. */
+/**
+ * Every rating, for batch jobs. Without `after`, the movie service reads one cursor in natural
+ * order and answers `session` until it is done (one scan: FerretDB sorts in memory, so sorted
+ * pages cost a full scan each); pass `session` back for the next page. A session lives on one
+ * instance; elsewhere it is unknown (409) and the caller pages by `_id` instead (`after`, `next`).
+ */
 export class ExportRatingsPayload {
   @IsOptional()
   @IsMongoId()
   after?: string;
+
+  @IsOptional()
+  @IsUUID()
+  session?: string;
+
+  /** Page by `_id` (index-backed on MongoDB) instead of a cursor session. */
+  @IsOptional()
+  @IsBoolean()
+  sorted?: boolean;
 
   @IsInt()
   @Min(1)
@@ -291,7 +308,10 @@ export type RatingTuple = [string, string, number];
 
 export interface RatingsExportPage {
   items: RatingTuple[];
+  /** Sorted mode: the `after` of the next page, null at the end. */
   next: string | null;
+  /** Cursor mode: the session to continue, null at the end. */
+  session: string | null;
 }
 
 export class MoviesByIdsPayload {

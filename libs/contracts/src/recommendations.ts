@@ -7,6 +7,7 @@ export const RECOMMENDATION_PATTERNS = {
   forUser: 'recommendation.for-user',
   rebuildStart: 'recommendation.rebuild.start',
   rebuildStatus: 'recommendation.rebuild.status',
+  noteRating: 'recommendation.note-rating',
 } as const;
 
 export type RecommendationReason = 'similar' | 'popular';
@@ -63,4 +64,19 @@ export class RebuildStatusPayload {
   @IsInt()
   @Min(1)
   buildId: number;
+}
+
+/** A rating the user set (score) or removed (no score), reported so recommendations exclude it at once. */
+export class NoteRatingPayload {
+  @IsMongoId()
+  userId: string;
+
+  @IsMongoId()
+  movieId: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score?: number;
 }

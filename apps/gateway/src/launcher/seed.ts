@@ -6,7 +6,9 @@ import { MovieModule } from '../../../movie/src/movie.module';
 
 /** `npm run seed`: loads the demo catalog into the movie database (the one `npm start` uses, or MONGO_URI). */
 export async function runSeed(config: AppConfig): Promise<void> {
-  const db = config.mongo.uri ? undefined : await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
+  const db = config.mongo.uri
+    ? undefined
+    : await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
   if (db) config.mongo.uri = db.uri;
   // The explicit seed below decides; the start-up autoload stays out of the way.
   config.demoData = 'false';

@@ -45,7 +45,12 @@ export class DemoSeeder implements OnApplicationBootstrap {
       data.movies.map((m, i) => ({ ...m, ratingSum: sums[i], ratingCount: counts[i], averageRating: averageOf(sums[i], counts[i]) })),
     );
     const ratings = await this.ratings.insertMany(
-      data.ratings.map((r) => ({ movieId: new Types.ObjectId(String(created[r.movie]._id)), userId: r.userId, score: r.score, comment: '' })),
+      data.ratings.map((r) => ({
+        movieId: new Types.ObjectId(String(created[r.movie]._id)),
+        userId: r.userId,
+        score: r.score,
+        comment: '',
+      })),
     );
     return { loaded: true, genres, movies: created.length, ratings };
   }

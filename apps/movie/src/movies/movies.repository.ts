@@ -99,7 +99,11 @@ export class MoviesRepository {
   async applyRatingDelta(movie: MovieRecord, delta: AggregateDelta): Promise<void> {
     const averageRating = averageOf(movie.ratingSum + delta.sum, movie.ratingCount + delta.count);
     await this.model
-      .updateOne({ _id: movie._id }, { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } }, { timestamps: false })
+      .updateOne(
+        { _id: movie._id },
+        { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } },
+        { timestamps: false },
+      )
       .exec();
   }
 }

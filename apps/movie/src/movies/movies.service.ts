@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
-import {
-  bayesianAverage,
-  CreateMovieDto,
-  MovieDto,
-  MovieQueryDto,
-  MovieV1Dto,
-  ScoredMovie,
-  UpdateMovieDto,
-} from '@app/contracts';
+import { bayesianAverage, CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, ScoredMovie, UpdateMovieDto } from '@app/contracts';
 import { GenresService } from '../genres/genres.service';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';

@@ -7,16 +7,18 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const events: string[] = [];
     let active = 0;
-    const task = (name: string, fail = false) => async () => {
-      active++;
-      expect(active).toBe(1);
-      events.push(`start ${name}`);
-      await sleep(5);
-      events.push(`end ${name}`);
-      active--;
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        active++;
+        expect(active).toBe(1);
+        events.push(`start ${name}`);
+        await sleep(5);
+        events.push(`end ${name}`);
+        active--;
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([mutex.run('m', task('a')), mutex.run('m', task('b', true)), mutex.run('m', task('c'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);

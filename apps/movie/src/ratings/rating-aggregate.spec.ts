@@ -3,7 +3,7 @@ import { averageOf, changeDelta, deleteDelta, insertDelta } from './rating-aggre
 describe('rating aggregates', () => {
   it('keeps sum and count equal to a recomputation over any sequence of inserts, changes and deletes', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
     const scores = new Map<number, number>();
     let sum = 0;
     let count = 0;

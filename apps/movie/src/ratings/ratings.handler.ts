@@ -54,6 +54,6 @@ export class RatingsHandler {
   @RpcRoles('service', 'admin')
   @MessagePattern(MOVIE_PATTERNS.ratingsExport)
   export(@Payload('data') dto: ExportRatingsPayload): Promise<RatingsExportPage> {
-    return this.ratings.export(dto.after, dto.limit);
+    return this.ratings.export(dto);
   }
 }

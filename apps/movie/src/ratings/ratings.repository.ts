@@ -53,6 +53,16 @@ export class RatingsRepository {
     return this.model.find(filter, { movieId: 1, userId: 1, score: 1 }).sort({ _id: 1 }).limit(limit).lean<RatingRecord[]>().exec();
   }
 
+  /** One pass over every rating in natural order, fetched in batches. */
+  scan(batchSize: number): AsyncIterator<RatingRecord> {
+    return this.model
+      .find({}, { movieId: 1, userId: 1, score: 1 })
+      .lean<RatingRecord[]>()
+      .batchSize(batchSize)
+      .cursor()
+      [Symbol.asyncIterator]();
+  }
+
   async insertMany(ratings: Rating[]): Promise<number> {
     return (await this.model.insertMany(ratings)).length;
   }

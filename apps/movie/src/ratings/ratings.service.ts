@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
-import type { RateMovieDto, RatingDto, RatingsExportPage } from '@app/contracts';
+import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
 import { MoviesRepository } from '../movies/movies.repository';
 import { AggregateDelta, changeDelta, deleteDelta, insertDelta } from './rating-aggregate';
 import { isDuplicateKey } from './duplicate-key';
@@ -19,8 +20,12 @@ export function toRatingDto(r: RatingRecord): RatingDto {
   };
 }
 
+const EXPORT_IDLE_MS = 60_000;
+
 @Injectable()
 export class RatingsService {
+  private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
+
   constructor(
     private readonly ratings: RatingsRepository,
     private readonly movies: MoviesRepository,
@@ -78,11 +83,33 @@ export class RatingsService {
     return (await this.ratings.ofUser(userId)).map((r) => ({ movieId: String(r.movieId), score: r.score }));
   }
 
-  async export(after: string | undefined, limit: number): Promise<RatingsExportPage> {
-    const rows = await this.ratings.after(after, limit);
-    return {
-      items: rows.map((r) => [String(r.movieId), r.userId, r.score]),
-      next: rows.length === limit ? String(rows[rows.length - 1]._id) : null,
-    };
+  async export(dto: ExportRatingsPayload): Promise<RatingsExportPage> {
+    const toTuple = (r: RatingRecord): RatingTuple => [String(r.movieId), r.userId, r.score];
+    if (dto.sorted || dto.after) {
+      const rows = await this.ratings.after(dto.after, dto.limit);
+      return { items: rows.map(toTuple), next: rows.length === dto.limit ? String(rows[rows.length - 1]._id) : null, session: null };
+    }
+    const id = dto.session ?? randomUUID();
+    const session = dto.session ? this.exports.get(dto.session) : { cursor: this.ratings.scan(dto.limit), timer: undefined };
+    if (!session) throw AppError.conflict('Unknown export session on this instance');
+    clearTimeout(session.timer);
+    this.exports.delete(id);
+    const items: RatingTuple[] = [];
+    while (items.length < dto.limit) {
+      const next = await session.cursor.next();
+      if (next.done) {
+        await session.cursor.return?.();
+        return { items, next: null, session: null };
+      }
+      items.push(toTuple(next.value));
+    }
+    // An abandoned export does not hold its cursor for ever.
+    session.timer = setTimeout(() => {
+      this.exports.delete(id);
+      void session.cursor.return?.();
+    }, EXPORT_IDLE_MS);
+    session.timer.unref();
+    this.exports.set(id, session);
+    return { items, next: null, session: id };
   }
 }

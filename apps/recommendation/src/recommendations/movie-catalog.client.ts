@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TokenVerifier } from '@app/auth';
+import type { AppError } from '@app/common';
 import { MOVIE_PATTERNS, MovieDto, RatingsExportPage, RatingTuple } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import type { UserRating } from '../engine/item-cf';
 
 const EXPORT_PAGE = 2000;
 const TOKEN_TTL_SEC = 300;
@@ -18,19 +18,28 @@ export class MovieCatalogClient {
     private readonly verifier: TokenVerifier,
   ) {}
 
+  /** One cursor session when the same movie instance keeps answering; pages by _id otherwise. */
   async allRatings(): Promise<RatingTuple[]> {
+    try {
+      const all: RatingTuple[] = [];
+      let session: string | undefined;
+      do {
+        const page: RatingsExportPage = await this.read(MOVIE_PATTERNS.ratingsExport, { session, limit: EXPORT_PAGE });
+        for (const item of page.items) all.push(item);
+        session = page.session ?? undefined;
+      } while (session);
+      return all;
+    } catch (err) {
+      if ((err as AppError).status !== 409) throw err;
+    }
     const all: RatingTuple[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await this.read<RatingsExportPage>(MOVIE_PATTERNS.ratingsExport, { after, limit: EXPORT_PAGE });
+      const page = await this.read<RatingsExportPage>(MOVIE_PATTERNS.ratingsExport, { sorted: true, after, limit: EXPORT_PAGE });
       for (const item of page.items) all.push(item);
       if (!page.next) return all;
       after = page.next;
     }
-  }
-
-  ratingsOf(userId: string): Promise<UserRating[]> {
-    return this.read<UserRating[]>(MOVIE_PATTERNS.ratingsOfUser, { userId });
   }
 
   moviesByIds(ids: string[]): Promise<MovieDto[]> {

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Principal, RpcAuthGuard, RpcPrincipal, RpcRoles } from '@app/auth';
 import { AppError } from '@app/common';
 import {
+  NoteRatingPayload,
   RebuildState,
   RebuildStatusPayload,
   RECOMMENDATION_PATTERNS,
@@ -21,6 +22,14 @@ export class RecommendationsHandler {
   forUser(@Payload('data') dto: RecommendationsPayload, @RpcPrincipal() principal: Principal): Promise<RecommendationsDto> {
     if (principal.role !== 'admin' && principal.id !== dto.userId) throw AppError.forbidden();
     return this.recommendations.forUser(dto.userId, dto.limit);
+  }
+
+  /** Only the rater reports their own rating. */
+  @MessagePattern(RECOMMENDATION_PATTERNS.noteRating)
+  noteRating(@Payload('data') dto: NoteRatingPayload, @RpcPrincipal() principal: Principal): { noted: true } {
+    if (principal.id !== dto.userId) throw AppError.forbidden();
+    this.recommendations.noteRating(dto.userId, dto.movieId, dto.score ?? null);
+    return { noted: true };
   }
 
   @RpcRoles('admin')

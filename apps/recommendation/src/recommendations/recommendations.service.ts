@@ -5,15 +5,20 @@ import type { BuildSummary, RebuildState, RecommendationItem, RecommendationsDto
 import { buildItemCf, CfModel, recommend } from '../engine/item-cf';
 import { ModelRepository } from './model.repository';
 import { MovieCatalogClient } from './movie-catalog.client';
+import { UserRatings } from './user-ratings';
 
 /** Spare candidates, in case some movies were deleted since the build. */
 const SPARE = 20;
 const KEEP_STATES = 50;
+const STARTUP_BUILD_DELAY_MS = 2000;
 
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Recommendations');
   private model: CfModel | null = null;
+  /** Filled by the first build after start-up; until then requests wait for it. */
+  private userRatingsReady = false;
+  private readonly userRatings = new UserRatings();
   private builtAt: Date | null = null;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
@@ -21,6 +26,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
   private queued: number | null = null;
   private readonly states = new Map<number, RebuildState>();
   private timer?: NodeJS.Timeout;
+  private startupTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,6 +43,12 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
       this.model = stored.model;
       this.builtAt = stored.builtAt;
     }
+    // The stored model has no per-user ratings: a build soon after start-up (once the movie service listens) brings them in.
+    this.startupTimer = setTimeout(
+      () => (this.model === null || !this.userRatingsReady ? this.startRebuild() : undefined),
+      STARTUP_BUILD_DELAY_MS,
+    );
+    this.startupTimer.unref();
     const everySec = this.config.recommendation.rebuildIntervalSec;
     if (everySec > 0) {
       this.timer = setInterval(() => this.startRebuild(), everySec * 1000);
@@ -46,6 +58,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    clearTimeout(this.startupTimer);
   }
 
   /** Starts a build (or joins the one already queued) and returns its id at once. */
@@ -72,7 +85,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
 
   async forUser(userId: string, limit: number): Promise<RecommendationsDto> {
     const model = await this.currentModel();
-    const rated = await this.catalog.ratingsOf(userId);
+    const rated = this.userRatings.of(userId);
     const ranked = recommend(model, rated, limit + SPARE);
     const movies = new Map((await this.catalog.moviesByIds(ranked.map((r) => r.movieId))).map((m) => [m.id, m]));
     const items: RecommendationItem[] = [];
@@ -87,9 +100,13 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     };
   }
 
-  /** The model in use; the very first request waits for the first build. */
+  noteRating(userId: string, movieId: string, score: number | null): void {
+    this.userRatings.note(userId, movieId, score);
+  }
+
+  /** The model in use; requests right after start-up wait for the first build. */
   private async currentModel(): Promise<CfModel> {
-    if (this.model) return this.model;
+    if (this.model && this.userRatingsReady) return this.model;
     const state = this.startRebuild();
     while (this.states.get(state.buildId)?.running) await (this.running?.done ?? Promise.resolve());
     if (!this.model) throw AppError.unavailable('Recommendations are not built yet', 5);
@@ -119,12 +136,20 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     const started = Date.now();
     const ratings = await this.catalog.allRatings();
     const model = buildItemCf(ratings, this.config.recommendation.neighbours);
+    this.userRatings.replaceBase(ratings, started);
+    this.userRatingsReady = true;
     const builtAt = new Date();
     const ms = Date.now() - started;
     await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, ms);
     this.model = model;
     this.builtAt = builtAt;
-    const summary = { builtAt: builtAt.toISOString(), users: model.users, movies: model.movies, ratings: model.ratings, ms: Date.now() - started };
+    const summary = {
+      builtAt: builtAt.toISOString(),
+      users: model.users,
+      movies: model.movies,
+      ratings: model.ratings,
+      ms: Date.now() - started,
+    };
     this.logger.log(`Model built: ${summary.users} users, ${summary.movies} movies, ${summary.ratings} ratings in ${summary.ms} ms`);
     return summary;
   }

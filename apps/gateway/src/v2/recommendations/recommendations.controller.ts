@@ -14,7 +14,11 @@ export class RecommendationsController {
 
   @ApiOperation({ summary: "The caller's recommendations (popular picks when the service is down: strategy fallback-popular)" })
   @Get()
-  mine(@Query() query: RecommendationLimitQuery, @CurrentUser() user: Principal, @BearerToken() token: string): Promise<RecommendationsDto> {
+  mine(
+    @Query() query: RecommendationLimitQuery,
+    @CurrentUser() user: Principal,
+    @BearerToken() token: string,
+  ): Promise<RecommendationsDto> {
     return this.recommendations.forUser(user.id, query.limit, token);
   }
 

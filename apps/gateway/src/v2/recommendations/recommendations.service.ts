@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
-import {
-  BuildSummary,
-  MOVIE_PATTERNS,
-  RebuildState,
-  RECOMMENDATION_PATTERNS,
-  RecommendationsDto,
-  ScoredMovie,
-} from '@app/contracts';
+import { BuildSummary, MOVIE_PATTERNS, RebuildState, RECOMMENDATION_PATTERNS, RecommendationsDto, ScoredMovie } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 
 const POLL_MS = 100;
@@ -22,7 +15,11 @@ export class RecommendationsGatewayService {
   forUser(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
     return this.registry
       .client('recommendation')
-      .send<RecommendationsDto>(RECOMMENDATION_PATTERNS.forUser, { userId, limit }, { idempotent: true, token, fallback: () => this.popular(userId, limit, token) });
+      .send<RecommendationsDto>(
+        RECOMMENDATION_PATTERNS.forUser,
+        { userId, limit },
+        { idempotent: true, token, fallback: () => this.popular(userId, limit, token) },
+      );
   }
 
   /** Starts a build and answers once it has finished: short status calls, never one long-held RPC. */
@@ -34,7 +31,11 @@ export class RecommendationsGatewayService {
     while (state.running) {
       if (Date.now() > deadline) throw new AppError(504, ErrorCode.UPSTREAM_TIMEOUT, 'The recommendation build is still running');
       await sleep(POLL_MS);
-      state = await recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStatus, { buildId: started.buildId }, { idempotent: true, token });
+      state = await recommendation.send<RebuildState>(
+        RECOMMENDATION_PATTERNS.rebuildStatus,
+        { buildId: started.buildId },
+        { idempotent: true, token },
+      );
     }
     if (!state.result) throw new AppError(500, ErrorCode.INTERNAL, `The recommendation build failed: ${state.error ?? 'unknown error'}`);
     return state.result;
@@ -55,4 +56,3 @@ export class RecommendationsGatewayService {
     };
   }
 }
-
