@@ -18,7 +18,6 @@ const root = path.join(__dirname, '..');
 const USERS = 1000;
 const MOVIES = 2000;
 const RATINGS = 100000;
-const REQUESTS = 2000;
 const CONCURRENCY = 4;
 const config = YAML.parse(readFileSync(path.join(root, 'config', 'default.yaml'), 'utf8'));
 const sign = (sub, role) =>
@@ -131,32 +130,38 @@ async function main() {
     if (rebuild.status !== 200) throw new Error(`rebuild: ${rebuild.status} ${JSON.stringify(summary)}`);
 
     const tokens = userIds.map((id) => sign(id, 'user'));
-    const times = [];
-    let strategyCounts = {};
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          const token = tokens[next++ % tokens.length];
-          const t0 = process.hrtime.bigint();
-          const res = await fetch(`${base}/api/v2/recommendations?limit=20`, { headers: { authorization: `Bearer ${token}` } });
-          const body = await res.json();
-          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          strategyCounts[body.strategy ?? res.status] = (strategyCounts[body.strategy ?? res.status] ?? 0) + 1;
-        }
-      }),
-    );
-    times.sort((a, b) => a - b);
-    const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(1);
+    const strategyCounts = {};
+    // Two passes over every user: the first meets a cold movie-details cache, the second the steady state.
+    const passes = [];
+    for (let pass = 0; pass < 2; pass++) {
+      const times = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < USERS) {
+            const token = tokens[next++];
+            const t0 = process.hrtime.bigint();
+            const res = await fetch(`${base}/api/v2/recommendations?limit=20`, { headers: { authorization: `Bearer ${token}` } });
+            const body = await res.json();
+            times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            strategyCounts[body.strategy ?? res.status] = (strategyCounts[body.strategy ?? res.status] ?? 0) + 1;
+          }
+        }),
+      );
+      passes.push(times.sort((x, y) => x - y));
+    }
+    const pct = (times, p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(1);
+    const line = (times) => `p50 ${pct(times, 50)} / p95 ${pct(times, 95)} / p99 ${pct(times, 99)} ms`;
     const rows = [
       ['data', `${summary.users} users x ${summary.movies} movies x ${summary.ratings} ratings`],
       [
         'rebuild through the API (export over RPC + build + store)',
         `${summary.ms} ms in the service, ${wall} ms HTTP wall time, goal <= 30000 ms`,
       ],
+      [`GET /api/v2/recommendations?limit=20, first request per user (${USERS}, ${CONCURRENCY} concurrent, cold cache)`, line(passes[0])],
       [
-        `GET /api/v2/recommendations?limit=20 (${REQUESTS} requests, ${CONCURRENCY} concurrent)`,
-        `p50 ${pct(50)} / p95 ${pct(95)} / p99 ${pct(99)} ms, goal p95 <= 50 ms`,
+        `GET /api/v2/recommendations?limit=20, second request per user (${USERS}, ${CONCURRENCY} concurrent)`,
+        `${line(passes[1])}, goal p95 <= 50 ms`,
       ],
       ['strategies', JSON.stringify(strategyCounts)],
     ];
@@ -168,7 +173,7 @@ async function main() {
         path.join(__dirname, 'RESULTS.md'),
         `\n## Recommendations through the running system (split mode, FerretDB 1.24 on SQLite): ${new Date().toISOString()}\n\n` +
           `Machine: ${machine}; shared with other work while measured. Gateway -> recommendation -> movie over TCP; ` +
-          "each request fetches the user's ratings and the picked movies from the movie service.\n\n" +
+          "a request scores from the in-memory model and per-user snapshot, and fetches from the movie service only the movie details it has not cached (60 s).\n\n" +
           `${table}\n`,
       );
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import mongoose, { Model, QueryFilter, Types } from 'mongoose';
+import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
 import { averageOf, AggregateDelta } from '../ratings/rating-aggregate';
 import { Movie, MovieRecord } from './movie.schema';
@@ -45,11 +45,10 @@ export class MoviesRepository {
     return (await this.model.exists({ _id: id }).exec()) !== null;
   }
 
-  findByIds(ids: string[]): Promise<MovieRecord[]> {
-    return this.model
-      .find({ _id: mongoose.trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) })
-      .lean<MovieRecord[]>()
-      .exec();
+  /** One _id lookup each: FerretDB 1.x answers `_id` equality from its primary key but scans the table for `$in`. */
+  async findByIds(ids: string[]): Promise<MovieRecord[]> {
+    const found = await Promise.all(ids.map((id) => this.model.findById(id).lean<MovieRecord>().exec()));
+    return found.filter((m): m is MovieRecord => m !== null);
   }
 
   /** Movies with at least one rating, and the newest unrated ones to fill up short lists. */

@@ -5,10 +5,13 @@ import type { BuildSummary, RebuildState, RecommendationItem, RecommendationsDto
 import { buildItemCf, CfModel, recommend } from '../engine/item-cf';
 import { ModelRepository } from './model.repository';
 import { MovieCatalogClient } from './movie-catalog.client';
+import { MovieCache } from './movie-cache';
 import { UserRatings } from './user-ratings';
 
 /** Spare candidates, in case some movies were deleted since the build. */
-const SPARE = 20;
+const SPARE = 5;
+const MOVIE_CACHE_TTL_MS = 60_000;
+const MOVIE_CACHE_SIZE = 20_000;
 const KEEP_STATES = 50;
 const STARTUP_BUILD_DELAY_MS = 2000;
 
@@ -19,6 +22,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
   /** Filled by the first build after start-up; until then requests wait for it. */
   private userRatingsReady = false;
   private readonly userRatings = new UserRatings();
+  private readonly movies = new MovieCache(MOVIE_CACHE_TTL_MS, MOVIE_CACHE_SIZE);
   private builtAt: Date | null = null;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
@@ -87,7 +91,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     const model = await this.currentModel();
     const rated = this.userRatings.of(userId);
     const ranked = recommend(model, rated, limit + SPARE);
-    const movies = new Map((await this.catalog.moviesByIds(ranked.map((r) => r.movieId))).map((m) => [m.id, m]));
+    const movies = await this.movies.get(
+      ranked.map((r) => r.movieId),
+      (missing) => this.catalog.moviesByIds(missing),
+    );
     const items: RecommendationItem[] = [];
     for (const r of ranked) {
       const movie = movies.get(r.movieId);
