@@ -113,22 +113,27 @@ describe('security (OWASP API Top 10, 2023)', () => {
 
   describe('API5 broken function level authorization', () => {
     const someId = '0123456789abcdef01234567';
-    const adminRoutes: [string, string, unknown?][] = [
-      ['GET', '/api/v2/users'],
-      ['POST', '/api/v2/users', { username: 'made.by.user', password: 'correct horse battery' }],
-      ['DELETE', `/api/v2/users/${someId}`],
-      ['POST', '/api/v2/movies', { name: 'x', url: 'https://e.com', coverImage: 'https://e.com/c', description: 'd' }],
-      ['PATCH', `/api/v2/movies/${someId}`, { name: 'y' }],
-      ['DELETE', `/api/v2/movies/${someId}`],
-      ['POST', '/api/v2/genres', { name: 'UserGenre', description: 'd' }],
-      ['GET', `/api/v2/recommendations/users/${someId}`],
-      ['POST', '/api/v2/recommendations/rebuild'],
-      ['GET', '/api/v2/admin/services'],
-      ['GET', '/api/v1/users/list'],
-      ['POST', '/api/v1/users', { name: 'v1user', password: 'pw' }],
-      ['DELETE', `/api/v1/users/${someId}`],
+    // Objects, not tuples: jest would take a missing third tuple element for a `done` callback and wait forever.
+    const adminRoutes: { method: string; path: string; body?: unknown }[] = [
+      { method: 'GET', path: '/api/v2/users' },
+      { method: 'POST', path: '/api/v2/users', body: { username: 'made.by.user', password: 'correct horse battery' } },
+      { method: 'DELETE', path: `/api/v2/users/${someId}` },
+      {
+        method: 'POST',
+        path: '/api/v2/movies',
+        body: { name: 'x', url: 'https://e.com', coverImage: 'https://e.com/c', description: 'd' },
+      },
+      { method: 'PATCH', path: `/api/v2/movies/${someId}`, body: { name: 'y' } },
+      { method: 'DELETE', path: `/api/v2/movies/${someId}` },
+      { method: 'POST', path: '/api/v2/genres', body: { name: 'UserGenre', description: 'd' } },
+      { method: 'GET', path: `/api/v2/recommendations/users/${someId}` },
+      { method: 'POST', path: '/api/v2/recommendations/rebuild' },
+      { method: 'GET', path: '/api/v2/admin/services' },
+      { method: 'GET', path: '/api/v1/users/list' },
+      { method: 'POST', path: '/api/v1/users', body: { name: 'v1user', password: 'pw' } },
+      { method: 'DELETE', path: `/api/v1/users/${someId}` },
     ];
-    it.each(adminRoutes)('%s %s refuses a user token with 403', async (method, path, body) => {
+    it.each(adminRoutes)('$method $path refuses a user token with 403', async ({ method, path, body }) => {
       const res = await api(system.baseUrl, mintToken('user')).call(method, path, body);
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ code: expect.any(Number), message: expect.any(String) });
