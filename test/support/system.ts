@@ -124,7 +124,7 @@ export function api(baseUrl: string, token?: string) {
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> => {
     const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
-    if (body instanceof URLSearchParams || body instanceof FormData || typeof body === 'string') init.body = body as RequestInit["body"];
+    if (body instanceof URLSearchParams || body instanceof FormData || typeof body === 'string') init.body = body as RequestInit['body'];
     else if (body !== undefined) {
       init.body = JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';

@@ -16,6 +16,7 @@ export enum ErrorCode {
   CONFLICT = 1201,
   SERVICE_UNAVAILABLE = 1300,
   UPSTREAM_TIMEOUT = 1301,
+  DATABASE_UNAVAILABLE = 1302,
 }
 
 const DEFAULT_CODE_BY_STATUS: Record<number, ErrorCode> = {

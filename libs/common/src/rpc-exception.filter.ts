@@ -3,6 +3,23 @@ import { throwError, Observable } from 'rxjs';
 import { AppError, RpcErrorPayload } from './app-error';
 import { codeForStatus, ErrorCode } from './error-codes';
 
+const DATABASE_DOWN_ERRORS = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'PoolClearedError',
+  'PoolClearedOnNetworkError',
+]);
+
+/** The database is away (not a bug in the request): callers get 503 and may retry later. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return DATABASE_DOWN_ERRORS.has(err.name) || /buffering timed out|connection .* closed|ECONNREFUSED/i.test(err.message);
+}
+
 /** Every RPC failure leaves a service as `{status, code, message}`; internals stay in the log. */
 @Catch()
 export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
@@ -16,6 +33,10 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
     if (exception instanceof AppError) {
       if (exception.status >= 500) this.logger.error(exception.message);
       return exception.toPayload();
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return { status: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: 'Database unavailable' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -24,13 +24,14 @@ export class DatabaseModule {
             uri: config.mongo.uri,
             dbName: databaseName(config, service),
             ...(config.mongo.user ? { user: config.mongo.user, pass: config.mongo.password } : {}),
-            serverSelectionTimeoutMS: 5000,
+            serverSelectionTimeoutMS: 1500,
             socketTimeoutMS: 30000,
             heartbeatFrequencyMS: 2000,
             maxPoolSize: 20,
             // Fail requests quickly while the database is away instead of queueing them.
-            bufferTimeoutMS: 2000,
-            retryAttempts: 3,
+            bufferTimeoutMS: 1500,
+            // At start-up the database may still be coming up.
+            retryAttempts: 10,
             retryDelay: 500,
           }),
         }),

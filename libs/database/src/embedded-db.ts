@@ -14,6 +14,8 @@ export interface EmbeddedDbOptions {
   /** Where the FerretDB binary is built and kept; empty for ~/.cache/movie-platform. */
   cacheDir?: string;
   engine?: 'auto' | 'ferretdb' | 'memory-server';
+  /** A fixed port (to restart a server where its clients expect it); a free one when absent. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -109,10 +111,10 @@ async function waitForPort(port: number, child: ChildProcess, stderrTail: () => 
   throw new EmbeddedDbError(`FerretDB did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-async function startFerretDb(bin: string, dataDir: string): Promise<EmbeddedDb> {
+async function startFerretDb(bin: string, dataDir: string, fixedPort?: number): Promise<EmbeddedDb> {
   const dir = resolve(dataDir, 'ferretdb');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const args = [
     '--handler=sqlite',
     `--sqlite-url=file:${dir}/`,
@@ -177,7 +179,7 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
   if (engine !== 'memory-server') {
     if (hasGo() || existsSync(join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'bin', 'ferretdb'))) {
       try {
-        return await startFerretDb(await ensureFerretDbBinary(cacheDir, log), options.dataDir);
+        return await startFerretDb(await ensureFerretDbBinary(cacheDir, log), options.dataDir, options.port);
       } catch (err) {
         errors.push(`FerretDB: ${(err as Error).message}`);
       }

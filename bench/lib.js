@@ -1,0 +1,164 @@
+// Shared plumbing for the benchmarks: start the built system or the baseline as separate processes,
+// drive them with autocannon, describe the machine, record results.
+const { spawn } = require('node:child_process');
+const { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { cpus, tmpdir, totalmem } = require('node:os');
+const { join } = require('node:path');
+const net = require('node:net');
+const autocannon = require('autocannon');
+
+const ROOT = join(__dirname, '..');
+const GATEWAY = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function machine() {
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Spawns a process, collects its output, resolves once `ready()` says so. */
+function spawnProcess(args, env, label) {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const collect = (d) => (out = (out + d.toString()).slice(-100000));
+  proc.stdout.on('data', collect);
+  proc.stderr.on('data', collect);
+  const exited = new Promise((r) => proc.once('exit', (code) => r(code)));
+  return {
+    proc,
+    label,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const t = setTimeout(() => proc.kill('SIGKILL'), 20000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+async function waitHttp(url, proc, timeoutMs = 120000, ok = (s) => s === 200) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.proc.exitCode !== null) throw new Error(`${proc.label} exited:\n${proc.output().slice(-3000)}`);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ok(status)) return;
+    await sleep(50);
+  }
+  throw new Error(`${proc.label} not ready at ${url}:\n${proc.output().slice(-3000)}`);
+}
+
+/** The embedded database alone (the same server the system and the baseline share). */
+async function startDatabase(dataDir) {
+  const db = spawnProcess([GATEWAY, 'db'], { DATA_DIR: dataDir, NODE_ENV: 'test' }, 'database');
+  const deadline = Date.now() + 300000;
+  while (!/MONGO_URI=(\S+)/.test(db.output())) {
+    if (db.proc.exitCode !== null || Date.now() > deadline) throw new Error(`database did not start:\n${db.output()}`);
+    await sleep(50);
+  }
+  return { ...db, uri: /MONGO_URI=(\S+)/.exec(db.output())[1] };
+}
+
+/** The built system, one process or split, against the given MONGO_URI. */
+async function startSystem({ mode = 'single', mongoUri, env = {}, args = [] }) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const stateFile = join(dataDir, 'state.json');
+  const started = Date.now();
+  const sys = spawnProcess(
+    mode === 'split' ? [GATEWAY, 'split', '--free-ports', ...args] : [GATEWAY],
+    {
+      NODE_ENV: 'test',
+      PORT: String(port),
+      MONGO_URI: mongoUri,
+      DATA_DIR: dataDir,
+      SPLIT_STATE_FILE: stateFile,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    `system (${mode})`,
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitHttp(`${baseUrl}/health/ready`, sys);
+  return {
+    ...sys,
+    baseUrl,
+    readyMs: Date.now() - started,
+    state: () => JSON.parse(require('node:fs').readFileSync(stateFile, 'utf8')),
+    stop: async (signal) => {
+      const code = await sys.stop(signal);
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: 10, duration: 5, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function json(method, url, body, token) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function writeResults(results, markdownRows, full) {
+  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  if (!full) return;
+  const file = join(__dirname, 'RESULTS.md');
+  if (!existsSync(file)) writeFileSync(file, '# Benchmark results\n\nAppended by `npm run bench` (full runs only).\n');
+  appendFileSync(file, `\n${markdownRows}\n`);
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(rows[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join('\n');
+}
+
+module.exports = {
+  ROOT,
+  GATEWAY,
+  sleep,
+  freePort,
+  machine,
+  spawnProcess,
+  waitHttp,
+  startDatabase,
+  startSystem,
+  cannon,
+  json,
+  writeResults,
+  table,
+  rmSync,
+  mkdtempSync,
+  tmpdir,
+  join,
+};

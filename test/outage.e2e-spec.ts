@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedDb, startEmbeddedDb } from '@app/database';
+import { api, RunningSystem, startSystem, waitFor } from './support/system';
+
+/** Stop the database under load: readiness says so quickly, requests fail fast with 503, and all recovers by itself. */
+describe('reliability: database outage', () => {
+  let dataDir: string;
+  let db: EmbeddedDb;
+  let system: RunningSystem;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'movie-outage-'));
+    db = await startEmbeddedDb({ dataDir });
+    system = await startSystem({ mode: 'split', env: { MONGO_URI: db.uri } });
+  });
+  afterAll(async () => {
+    await system.stop();
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('turns not-ready within 5 s, answers 503 {code, message} without hanging, and recovers within 5 s of the database returning', async () => {
+    const client = api(system.baseUrl);
+    expect((await client.get('/api/v2/movies')).status).toBe(200);
+    let stop = false;
+    const outcomes: { status: number; ms: number; body: any }[] = [];
+    const load = (async () => {
+      while (!stop) {
+        const started = Date.now();
+        const res = await client.get('/api/v2/movies');
+        outcomes.push({ status: res.status, ms: Date.now() - started, body: res.body });
+      }
+    })();
+
+    const port = db.port;
+    await db.stop();
+    const down = Date.now();
+    await waitFor(async () => (await client.get('/health/ready')).status === 503, 5000, 'readiness to turn 503');
+    expect(Date.now() - down).toBeLessThan(5000);
+    await waitFor(
+      async () => outcomes.slice(-3).length === 3 && outcomes.slice(-3).every((o) => o.status === 503),
+      8000,
+      'requests to fail with 503',
+    );
+    const failed = outcomes.filter((o) => o.status >= 500);
+    expect(failed.every((o) => o.status === 503 && typeof o.body.code === 'number' && typeof o.body.message === 'string')).toBe(true);
+    expect(Math.max(...failed.map((o) => o.ms))).toBeLessThan(3000);
+
+    db = await startEmbeddedDb({ dataDir, port });
+    const back = Date.now();
+    await waitFor(
+      async () => (await client.get('/health/ready')).status === 200 && (await client.get('/api/v2/movies')).status === 200,
+      5000,
+      'recovery',
+    );
+    expect(Date.now() - back).toBeLessThan(5000);
+    stop = true;
+    await load;
+  });
+});
