@@ -142,13 +142,13 @@ export function moviesView(ctx: Context): View {
     );
   }
 
-  async function openDetails(id: string, flash?: HTMLElement): Promise<void> {
+  async function openDetails(id: string, flash?: HTMLElement, rated = 0): Promise<void> {
     details.hidden = false;
     replace(details, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
     try {
       const movie = await ctx.session.request<Movie>('GET', `/api/v2/movies/${encodeURIComponent(id)}`);
       if (disposed) return;
-      renderDetails(movie, flash);
+      renderDetails(movie, flash, rated);
     } catch (err) {
       if (disposed) return;
       replace(
@@ -163,11 +163,15 @@ export function moviesView(ctx: Context): View {
   }
 
   function closeButton(): HTMLElement {
-    return h('button', { type: 'button', class: 'link', onclick: () => ((details.hidden = true), replace(details)) }, 'Close');
+    const close = () => {
+      details.hidden = true;
+      replace(details);
+    };
+    return h('button', { type: 'button', class: 'link', onclick: close }, 'Close');
   }
 
-  function renderDetails(movie: Movie, flash?: HTMLElement): void {
-    let score = 0;
+  function renderDetails(movie: Movie, flash?: HTMLElement, rated = 0): void {
+    let score = rated;
     const stars = [1, 2, 3, 4, 5].map((n) =>
       h(
         'button',
@@ -180,7 +184,13 @@ export function moviesView(ctx: Context): View {
         s.setAttribute('aria-pressed', String(i + 1 === score));
         s.classList.toggle('on', i < score);
       });
-    stars.forEach((s, i) => s.addEventListener('click', () => ((score = i + 1), paint())));
+    stars.forEach((s, i) =>
+      s.addEventListener('click', () => {
+        score = i + 1;
+        paint();
+      }),
+    );
+    paint();
     const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 1000 });
     const result = h('div', { 'aria-live': 'polite' }, flash ?? null);
     const rate = h(
@@ -207,7 +217,7 @@ export function moviesView(ctx: Context): View {
         if (comment.value.trim()) body.comment = comment.value.trim();
         await ctx.session.request('PUT', `/api/v2/movies/${encodeURIComponent(movie.id)}/rating`, body);
         if (disposed) return;
-        await openDetails(movie.id, notice('success', `Saved your rating of ${score} star${score === 1 ? '' : 's'}.`));
+        await openDetails(movie.id, notice('success', `Saved your rating of ${score} star${score === 1 ? '' : 's'}.`), score);
         void load();
       } catch (err) {
         if (!disposed) replace(result, notice('error', `Could not save the rating: ${describeError(err)}`));
@@ -223,7 +233,7 @@ export function moviesView(ctx: Context): View {
         cover(movie, 'cover cover-large'),
         h(
           'div',
-          {},
+          { class: 'details-info' },
           h(
             'p',
             { class: 'muted' },

@@ -97,11 +97,15 @@ export function usersView(ctx: Context): View {
       if (!result.items.length) replace(list, h('li', { class: 'muted' }, 'No users match.'));
       else replace(list, ...result.items.map(row));
       const pages = pageCount(result.total, result.limit || LIMIT);
+      const go = (to: number) => () => {
+        page = to;
+        void load();
+      };
       replace(
         pager,
-        h('button', { type: 'button', disabled: page <= 1, onclick: () => ((page -= 1), void load()) }, '‹ Previous'),
+        h('button', { type: 'button', disabled: page <= 1, onclick: go(page - 1) }, '‹ Previous'),
         h('span', {}, `Page ${result.page} of ${pages} · ${result.total} user${result.total === 1 ? '' : 's'}`),
-        h('button', { type: 'button', disabled: page >= pages, onclick: () => ((page += 1), void load()) }, 'Next ›'),
+        h('button', { type: 'button', disabled: page >= pages, onclick: go(page + 1) }, 'Next ›'),
       );
     } catch (err) {
       if (!disposed) replace(message, notice('error', `Could not load the users: ${describeError(err)}`));
