@@ -105,7 +105,7 @@ describe('dashboard (browser, split mode)', () => {
         .locator('[data-service="user"] dl.stats')
         .first()
         .evaluate((dl) =>
-          Number([...dl.querySelectorAll('dt')].find((dt) => dt.textContent === 'Succeeded')?.nextElementSibling?.textContent),
+          Number(Array.from(dl.querySelectorAll('dt')).find((dt) => dt.textContent === 'Succeeded')?.nextElementSibling?.textContent),
         );
     const before = await succeeded();
     await waitFor(async () => (await succeeded()) > before, 10_000, 'the overview to refresh');
