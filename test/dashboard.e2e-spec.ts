@@ -17,12 +17,20 @@ describe('dashboard (browser, split mode)', () => {
 
   beforeAll(async () => {
     [system, browser] = await Promise.all([startSystem({ mode: 'split', env: { DEMO_DATA: 'true' } }), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A missing element fails the step in 10 s rather than playwright's 30 s.
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    problems = watchPage(page);
+  });
+
+  /** An admin token for checks through the API, and a movie to rate (demo data, or one made through the v1 API). */
+  async function prepareData(): Promise<void> {
     const login = await api(system.baseUrl).post('/api/v2/auth/login', { username: 'admin', password: 'admin' });
     expect(login.status).toBe(200);
     adminToken = login.body.accessToken;
     const admin = api(system.baseUrl, adminToken);
-    // Demo data normally fills the catalogue; add one through the public API if it did not.
-    let movies = await admin.get('/api/v2/movies?limit=1&sort=name');
+    let movies = await admin.get('/api/v2/movies?limit=1');
     if (movies.body.total === 0) {
       const created = await admin.post('/api/v1/movies', {
         name: 'Dashboard Test Movie',
@@ -31,15 +39,12 @@ describe('dashboard (browser, split mode)', () => {
         description: 'Created by the dashboard browser suite.',
       });
       expect(created.status).toBe(200);
-      movies = await admin.get('/api/v2/movies?limit=1&sort=name');
+      movies = await admin.get('/api/v2/movies?limit=1');
     }
     expect(movies.status).toBe(200);
     const first = movies.body.items[0];
     movie = { id: first.id, name: first.name, ratingCount: first.ratingCount ?? 0 };
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page);
-  });
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -48,7 +53,7 @@ describe('dashboard (browser, split mode)', () => {
 
   afterEach(() => {
     // Any uncaught page error or CSP violation fails the step in which it happened.
-    expect(problems.splice(0)).toEqual([]);
+    expect(problems?.splice(0) ?? []).toEqual([]);
   });
 
   it('serves the page at /dashboard with a strict CSP and no Swagger entry', async () => {
@@ -66,9 +71,15 @@ describe('dashboard (browser, split mode)', () => {
     expect(missing.body).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
     const docs = await api(system.baseUrl).get('/docs-json');
     expect(Object.keys(docs.body.paths).filter((p) => p.startsWith('/dashboard'))).toEqual([]);
+    // The modules load and run under that CSP: the sign-in form appears.
+    await page.goto(`${system.baseUrl}/dashboard`);
+    expect(page.url()).toBe(`${system.baseUrl}/dashboard/`);
+    await visible(page.getByTestId('login-username'));
+    expect(await page.getByLabel('Password').getAttribute('type')).toBe('password');
   });
 
   it('shows a readable message for a wrong password, then signs the admin in', async () => {
+    await prepareData();
     await page.goto(`${system.baseUrl}/dashboard`);
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill('not-the-password');
