@@ -159,7 +159,7 @@ describe('dashboard (browser, split mode)', () => {
     }
 
     await page.getByTestId('recommendations-rebuild').click();
-    await visible(page.getByText('Recommendations rebuilt.'));
+    await visible(page.getByText(/^Recommendations rebuilt\./));
 
     const picker = page.getByTestId('recommendations-user');
     await hasCount(picker.locator('option', { hasText: 'admin (admin)' }), 1);

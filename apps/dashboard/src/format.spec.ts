@@ -40,7 +40,8 @@ describe('dashboard formatting', () => {
     expect(genreNames(['Drama', { id: 'x', name: 'Comedy' }, 3])).toEqual(['Drama', 'Comedy']);
     expect(pageCount(25, 12)).toBe(3);
     expect(pageCount(0, 12)).toBe(1);
-    expect(describeStrategy('popular-fallback')).toMatch(/unavailable/);
+    expect(describeStrategy('fallback-popular')).toMatch(/^fallback-popular: the recommendation service is unavailable/);
+    expect(describeStrategy('item-cf')).toMatch(/^item-cf: personal picks/);
     expect(describeStrategy('collaborative')).toBe('collaborative');
   });
 

@@ -70,10 +70,15 @@ export function isFallback(strategy: string | null | undefined): boolean {
   return !!strategy && /fallback/i.test(strategy);
 }
 
+const STRATEGY_LABEL: Record<string, string> = {
+  'item-cf': 'personal picks, from movies similar to the ones rated highly',
+  popular: 'popular picks, until there are enough ratings for personal ones',
+};
+
 export function describeStrategy(strategy: string | null | undefined): string {
   if (!strategy) return 'unknown';
   if (isFallback(strategy)) return `${strategy}: the recommendation service is unavailable, showing popular movies instead`;
-  return strategy;
+  return STRATEGY_LABEL[strategy] ? `${strategy}: ${STRATEGY_LABEL[strategy]}` : strategy;
 }
 
 export function pageCount(total: number, limit: number): number {

@@ -37,12 +37,22 @@ export function moviesView(ctx: Context): View {
   const q = h('input', { type: 'search', name: 'q', placeholder: 'Title or words', autocomplete: 'off' });
   const genre = h('select', { name: 'genre' }, h('option', { value: '' }, 'All genres'));
   const year = h('input', { type: 'number', name: 'year', min: 1870, max: 2100, inputmode: 'numeric', placeholder: 'Any' });
+  const sort = h(
+    'select',
+    { name: 'sort' },
+    h('option', { value: '' }, 'Default'),
+    h('option', { value: 'name' }, 'Title A–Z'),
+    h('option', { value: '-averageRating' }, 'Highest rated'),
+    h('option', { value: '-year' }, 'Newest first'),
+    h('option', { value: '-createdAt' }, 'Recently added'),
+  );
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Find movies' },
     field('Search', q),
     field('Genre', genre),
     field('Year', year),
+    field('Sort by', sort),
     h('button', { type: 'submit', class: 'primary' }, 'Search'),
   );
   const details = h('section', { class: 'panel details', hidden: true, 'aria-labelledby': 'movie-title', tabindex: -1 });
@@ -68,10 +78,12 @@ export function moviesView(ctx: Context): View {
     page = 1;
     void load();
   });
-  genre.addEventListener('change', () => {
-    page = 1;
-    void load();
-  });
+  for (const select of [genre, sort]) {
+    select.addEventListener('change', () => {
+      page = 1;
+      void load();
+    });
+  }
 
   async function loadGenres(): Promise<void> {
     try {
@@ -88,7 +100,7 @@ export function moviesView(ctx: Context): View {
     try {
       const result = await ctx.session.request<Page<Movie>>(
         'GET',
-        `/api/v2/movies${query({ page, limit: LIMIT, q: q.value.trim(), genre: genre.value, year: year.value })}`,
+        `/api/v2/movies${query({ page, limit: LIMIT, q: q.value.trim(), genre: genre.value, year: year.value, sort: sort.value })}`,
       );
       if (disposed) return;
       replace(message);

@@ -16,6 +16,14 @@ interface Recommendations {
   generatedAt?: string | null;
 }
 
+interface BuildSummary {
+  builtAt?: string;
+  users?: number;
+  movies?: number;
+  ratings?: number;
+  ms?: number;
+}
+
 interface UserSummary {
   id: string;
   username: string;
@@ -114,9 +122,9 @@ export function recommendationsView(ctx: Context): View {
       rebuild.disabled = true;
       replace(rebuildResult, h('p', { class: 'muted', role: 'status' }, 'Rebuilding…'));
       try {
-        await ctx.session.request('POST', '/api/v2/recommendations/rebuild');
+        const built = await ctx.session.request<BuildSummary | undefined>('POST', '/api/v2/recommendations/rebuild');
         if (disposed) return;
-        replace(rebuildResult, notice('success', 'Recommendations rebuilt.'));
+        replace(rebuildResult, notice('success', `Recommendations rebuilt.${built ? ` ${buildFigures(built)}` : ''}`));
         void loadOwn();
         if (user.value) void loadTheirs();
       } catch (err) {
@@ -189,4 +197,14 @@ function renderList(recs: Recommendations, whose: string): HTMLElement {
         )
       : notice('info', 'Nothing to recommend yet: rate a few movies first.'),
   );
+}
+
+function buildFigures(built: BuildSummary): string {
+  const parts = [
+    built.ratings !== undefined ? `${built.ratings} ratings` : null,
+    built.users !== undefined ? `${built.users} users` : null,
+    built.movies !== undefined ? `${built.movies} movies` : null,
+  ].filter(Boolean);
+  const took = built.ms !== undefined ? ` in ${built.ms} ms` : '';
+  return parts.length ? `Used ${parts.join(', ')}${took}.` : '';
 }

@@ -50,7 +50,7 @@ export function usersView(ctx: Context): View {
     field('Role', role),
     h('button', { type: 'submit', class: 'primary', 'data-testid': 'user-create' }, 'Create user'),
   );
-  const q = h('input', { type: 'search', name: 'q', autocomplete: 'off', placeholder: 'Name contains' });
+  const q = h('input', { type: 'search', name: 'q', autocomplete: 'off', placeholder: 'Name starts with' });
   const search = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Find users' },
