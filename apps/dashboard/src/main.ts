@@ -107,10 +107,10 @@ function showShell(page: PageName): void {
   function show(name: PageName): void {
     unmount();
     const def = PAGES.find((p) => p.name === name)!;
-    for (const link of nav.querySelectorAll('a')) {
+    nav.querySelectorAll('a').forEach((link) => {
       if (link.dataset.page === name) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
-    }
+    });
     document.title = `${def.label} · Movie platform`;
     if (def.adminOnly && !session.isAdmin) {
       replace(main, notice('error', 'This page is for administrators only.'));

@@ -22,14 +22,20 @@ interface Genre {
 
 const LIMIT = 12;
 
-/** A cover picture, or a lettered placeholder when there is none the page may load. */
+/** A cover picture over a lettered placeholder, which stays when there is no image the page may load. */
 export function cover(movie: Movie, className = 'cover'): HTMLElement {
+  const frame = h(
+    'div',
+    { class: `${className} cover-placeholder` },
+    h('span', { 'aria-hidden': 'true' }, movie.name.slice(0, 1).toUpperCase()),
+  );
   const src = safeImageUrl(movie.coverImage, location.origin);
-  const placeholder = h('div', { class: `${className} cover-placeholder`, 'aria-hidden': 'true' }, movie.name.slice(0, 1).toUpperCase());
-  if (!src) return placeholder;
-  const img = h('img', { class: className, src, alt: '', loading: 'lazy' });
-  img.addEventListener('error', () => img.replaceWith(placeholder), { once: true });
-  return img;
+  if (src) {
+    const img = h('img', { src, alt: '', loading: 'lazy' });
+    img.addEventListener('error', () => img.remove(), { once: true });
+    frame.append(img);
+  }
+  return frame;
 }
 
 /** Browse, search, filter by genre and year, page; open a movie and rate it. */
