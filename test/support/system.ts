@@ -65,6 +65,8 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
       DATA_DIR: dataDir,
       SPLIT_STATE_FILE: stateFile,
       MONGO_URI: '',
+      // Systems started side by side over TRANSPORT=nats share one NATS server: keep their subjects apart.
+      NATS_SUBJECT_PREFIX: `e2e${port}.`,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

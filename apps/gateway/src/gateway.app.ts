@@ -10,6 +10,7 @@ import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
+import { registerHttpMetrics } from './metrics/http-metrics';
 
 export function buildOpenApi(app: NestFastifyApplication) {
   const config = new DocumentBuilder()
@@ -38,6 +39,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
+  registerHttpMetrics(fastify);
   // Errors raised by Fastify itself (body parsing, limits) get the same {code, message} shape.
   fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   await app.register(helmet, {

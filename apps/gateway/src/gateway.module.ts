@@ -9,7 +9,9 @@ import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { AdminServicesModule } from './v2/admin/admin-services.module';
 
 @Global()
 @Module({})
@@ -24,6 +26,8 @@ export class GatewayModule implements NestModule {
         TokenModule,
         PassportModule,
         HealthModule,
+        AdminServicesModule,
+        IdentityModule,
       ],
       controllers: [MetricsController],
       providers: [

@@ -3,6 +3,22 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 
+const resilienceSchema = z.object({
+  callTimeoutMs: positiveInt,
+  breaker: z.enum(['consecutive', 'sampling']),
+  maxFailures: positiveInt,
+  samplingThreshold: z.number().gt(0).lt(1),
+  samplingDurationMs: positiveInt,
+  samplingMinimumRps: z.number().positive(),
+  resetTimeoutMs: positiveInt,
+  resetBackoffFactor: z.number().min(1),
+  resetTimeoutMaxMs: positiveInt,
+  maxConcurrent: positiveInt,
+  maxQueue: z.number().int().min(0),
+  retryAttempts: z.number().int().min(0).max(10),
+  retryDelayMs: z.number().int().min(0),
+});
+
 const serviceSchema = z.object({
   host: z.string().min(1),
   port,
@@ -10,6 +26,8 @@ const serviceSchema = z.object({
   instances: z.string().regex(/^$|^[^:,\s]+:\d{1,5}(:\d+)?(,[^:,\s]+:\d{1,5}(:\d+)?)*$/, {
     message: 'expected host:port[:weight],...',
   }),
+  /** Per-service overrides of the `resilience` defaults (YAML only), e.g. a longer timeout for one slow service. */
+  resilience: resilienceSchema.partial().optional(),
 });
 
 export const configSchema = z
@@ -52,28 +70,17 @@ export const configSchema = z
       accessTtlSec: positiveInt,
       refreshTtlDays: positiveInt,
     }),
-    nats: z.object({ url: z.string().min(1) }),
+    nats: z.object({
+      url: z.string().min(1),
+      subjectPrefix: z.string().regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
+    }),
     services: z.object({
       auth: serviceSchema,
       user: serviceSchema,
       movie: serviceSchema,
       recommendation: serviceSchema,
     }),
-    resilience: z.object({
-      callTimeoutMs: positiveInt,
-      breaker: z.enum(['consecutive', 'sampling']),
-      maxFailures: positiveInt,
-      samplingThreshold: z.number().gt(0).lt(1),
-      samplingDurationMs: positiveInt,
-      samplingMinimumRps: z.number().positive(),
-      resetTimeoutMs: positiveInt,
-      resetBackoffFactor: z.number().min(1),
-      resetTimeoutMaxMs: positiveInt,
-      maxConcurrent: positiveInt,
-      maxQueue: z.number().int().min(0),
-      retryAttempts: z.number().int().min(0).max(10),
-      retryDelayMs: z.number().int().min(0),
-    }),
+    resilience: resilienceSchema,
     auth: z.object({
       registration: z.boolean(),
       loginIpLimit: positiveInt,
@@ -100,6 +107,9 @@ export const configSchema = z
     }
     if (c.jwt.secret === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['jwt', 'secret'], message: 'the development default is refused in production' });
+    }
+    if (!c.user.adminPassword) {
+      ctx.addIssue({ code: 'custom', path: ['user', 'adminPassword'], message: 'ADMIN_PASSWORD must be set in production' });
     }
   });
 

@@ -31,6 +31,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'dev-only-insecure-jwt-secret-change-me-0123456789' })).toThrow(
       /JWT_SECRET/,
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one' }).jwt.secret).toHaveLength(32);
+  });
+
+  it('refuses to start in production without ADMIN_PASSWORD, and not elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/ADMIN_PASSWORD/);
+    expect(loadConfig({ NODE_ENV: 'development' }).user.adminPassword).toBe('');
   });
 });

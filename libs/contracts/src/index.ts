@@ -1,2 +1,4 @@
 export * from './envelope';
 export * from './health';
+export * from './users';
+export * from './auth';

@@ -6,6 +6,11 @@ describe('failure classification', () => {
     for (const status of [400, 401, 403, 404, 409]) expect(isFailure({ status, code: 1, message: 'x' })).toBe(false);
   });
 
+  it('does not count a fast database-unavailable answer against the instance', () => {
+    expect(isFailure({ status: 503, code: 1302, message: 'Database unavailable' })).toBe(false);
+    expect(isFailure({ status: 503, code: 1300, message: 'unavailable' })).toBe(true);
+  });
+
   it('treats transport errors, timeouts, unknown objects and 5xx as failures', () => {
     expect(isFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isFailure(new CallTimeoutError(10))).toBe(true);

@@ -8,8 +8,22 @@ export function isBusinessError(err: unknown): boolean {
   return isRpcErrorPayload(err) && err.status >= 400 && err.status < 500;
 }
 
+/**
+ * A fast "my database is away" answer from a reachable instance: every instance shares that database,
+ * so opening this one's breaker sheds nothing and would only delay recovery once the database returns.
+ */
+export function isDependencyDown(err: unknown): boolean {
+  return isRpcErrorPayload(err) && err.status === 503 && err.code === ErrorCode.DATABASE_UNAVAILABLE;
+}
+
 export function isFailure(err: unknown): boolean {
-  return !isBusinessError(err);
+  return !isBusinessError(err) && !isDependencyDown(err);
+}
+
+/** Refused (TCP) or no responders (NATS): the request never reached a server, so another instance may take it, even a write. */
+export function neverReachedServer(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === 'ECONNREFUSED' || code === 'ENORESPONDERS';
 }
 
 export class CallTimeoutError extends Error {

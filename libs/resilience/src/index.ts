@@ -7,3 +7,4 @@ export * from './service-client';
 export * from './service-registry';
 export * from './resilience.module';
 export * from './resilience-options';
+export * from './nats.transport';

@@ -127,7 +127,9 @@ export class InstanceClient {
     return Math.max(0, ownState.openedAt + this.backoff.delayFor(ownState.attemptNo) - now);
   }
 
+  /** Closed, or open long enough for a trial; a half-open breaker already running its trial would only queue the call. */
   isAvailable(now = Date.now()): boolean {
+    if (this.breaker.state === CircuitState.HalfOpen) return this.inFlight === 0;
     return this.msUntilTrial(now) === 0;
   }
 
@@ -146,7 +148,8 @@ export class InstanceClient {
     const started = process.hrtime.bigint();
     this.inFlight++;
     try {
-      const result = await this.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal));
+      // A signal per call: cockatiel's shared default signal would collect one listener per concurrent call.
+      const result = await this.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), new AbortController().signal);
       this.record('success');
       return result;
     } catch (err) {
@@ -166,6 +169,11 @@ export class InstanceClient {
       this.inFlight--;
       latency.observe({ service: this.service, instance: this.id }, Number(process.hrtime.bigint() - started) / 1e9);
     }
+  }
+
+  /** A call the service client turned away without trying this instance, because its breaker is open. */
+  recordRejected(): void {
+    this.record('rejected');
   }
 
   private record(outcome: keyof CallCounts): void {

@@ -2,7 +2,7 @@ import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 
 import { AppError } from '@app/common';
 import { currentRequestId } from '@app/observability';
 import { RpcEnvelope } from '@app/contracts';
-import { isFailure, toCallerError } from './errors';
+import { isFailure, neverReachedServer, toCallerError } from './errors';
 import { InstanceClient, InstanceStatus } from './instance-client';
 import type { ResilienceOptions } from './resilience-options';
 import { SmoothWeightedRoundRobin } from './weighted-round-robin';
@@ -69,8 +69,8 @@ export class ServiceClient {
       } catch (err) {
         lastError = err;
         if (!isFailure(err)) throw err;
-        // A call the breaker or bulkhead refused never ran: another instance may take it, even a write.
-        if (rejectedWithoutRunning(err)) {
+        // A call refused by the breaker, the bulkhead or the socket never ran: another instance may take it, even a write.
+        if (rejectedWithoutRunning(err) || neverReachedServer(err)) {
           refused.add(instance);
           continue;
         }
@@ -79,6 +79,7 @@ export class ServiceClient {
       }
     }
     if (lastError === undefined || rejectedWithoutRunning(lastError)) {
+      if (lastError === undefined) for (const i of this.instances) if (!i.isAvailable()) i.recordRejected();
       throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec());
     }
     throw lastError;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ErrorCode } from '@app/common';
+import { AppError, ErrorCode } from '@app/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -34,16 +34,19 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const retryAfter: number[] = [];
     try {
       return await this.health.check([
         () => this.drainIndicator(),
-        ...this.registry.names().map((name) => () => this.serviceIndicator(name)),
+        ...this.registry.names().map((name) => () => this.serviceIndicator(name, retryAfter)),
       ]);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       // Keep terminus' report (what is down) next to the usual {code, message}.
       const report = err.getResponse() as { error?: Record<string, unknown> };
       reply.status(503);
+      // Open breakers say when they will let a trial through: readiness cannot come back before the last of them.
+      if (retryAfter.length) reply.header('Retry-After', String(Math.max(...retryAfter)));
       return { code: ErrorCode.SERVICE_UNAVAILABLE, message: `Not ready: ${Object.keys(report.error ?? {}).join(', ')}`, ...report };
     }
   }
@@ -53,7 +56,7 @@ export class HealthController {
     return this.drain.draining ? session.down({ reason: 'shutting down' }) : session.up();
   }
 
-  private async serviceIndicator(name: ServiceName): Promise<HealthIndicatorResult> {
+  private async serviceIndicator(name: ServiceName, retryAfter: number[]): Promise<HealthIndicatorResult> {
     const session = this.indicators.check(name);
     try {
       const health = await this.registry.client(name).send<ServiceHealth>(SERVICE_PATTERNS[name].health, {});
@@ -61,6 +64,7 @@ export class HealthController {
         ? session.up({ instance: health.instanceId, version: health.version })
         : session.down({ instance: health.instanceId, database: 'down' });
     } catch (err) {
+      if (err instanceof AppError && err.retryAfter !== undefined) retryAfter.push(err.retryAfter);
       return session.down({ reason: (err as Error).message });
     }
   }

@@ -57,7 +57,7 @@ async function consecutiveFreePorts(start: number, count: number, taken: Set<num
   throw new Error(`No ${count} consecutive free ports from ${start}`);
 }
 
-/** Plans every app process: ports from config, consecutive ports for scaled services, or all free ports. */
+/** Plans every app process: ports from config, consecutive ports for scaled services (also with --free-ports). */
 async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
   const taken = new Set<number>([
     config.http.port,
@@ -68,12 +68,20 @@ async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
     const weights = args.scale[service] ?? [1];
     const own = config.services[service];
     let ports: number[];
-    if (args.freePorts) ports = await Promise.all(weights.map(() => freePort()));
-    else if (weights.length === 1) ports = [own.port];
-    else ports = await consecutiveFreePorts(own.port + 2000, weights.length, taken);
+    if (weights.length === 1) ports = [args.freePorts ? await freePort() : own.port];
+    else {
+      // The run starts at the service's own port (or a free one), skipping ports other apps were given.
+      const others = new Set([...taken].filter((p) => p !== own.port));
+      ports = await consecutiveFreePorts(args.freePorts ? await freePort() : own.port, weights.length, others);
+    }
     ports.forEach((p) => taken.add(p));
     for (let k = 0; k < weights.length; k++) {
-      const healthPort = args.freePorts || k > 0 ? await freePort() : own.healthPort;
+      let healthPort = own.healthPort;
+      if (args.freePorts || k > 0) {
+        do healthPort = await freePort();
+        while (taken.has(healthPort));
+      }
+      taken.add(healthPort);
       children.push({
         name: weights.length > 1 ? `${service}-${k + 1}` : service,
         service,
@@ -128,9 +136,10 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
   const allExited = new Promise<void>((r) => (resolveAllExited = r));
   for (const child of children) {
     const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri };
+    // Services call each other too (auth -> user, recommendation -> movie), so every app learns every instance.
+    for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     if (child.service === 'gateway') {
       env.PORT = String(child.port);
-      for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     } else {
       env[envNameFor(`services.${child.service}.port`)] = String(child.port);
       env[envNameFor(`services.${child.service}.healthPort`)] = String(child.healthPort);

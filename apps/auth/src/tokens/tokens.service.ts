@@ -1,0 +1,117 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { TokenVerifier } from '@app/auth';
+import { AppError } from '@app/common';
+import { APP_CONFIG, AppConfig, DEV_JWT_SECRET } from '@app/config';
+import { LoginPayload, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
+import { ServiceRegistry } from '@app/resilience';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+const invalidRefreshToken = () => AppError.unauthorized('Invalid or expired refresh token');
+
+/** Logins, refresh-token rotation with reuse detection, logout. */
+@Injectable()
+export class TokensService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TokensService.name);
+  private cleanup?: NodeJS.Timeout;
+
+  constructor(
+    private readonly tokens: RefreshTokensRepository,
+    private readonly registry: ServiceRegistry,
+    private readonly verifier: TokenVerifier,
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.jwt.secret === DEV_JWT_SECRET) {
+      this.logger.warn('Signing tokens with the development default JWT secret: set JWT_SECRET');
+    }
+    this.cleanup = setInterval(() => void this.tokens.deleteExpired(new Date()).catch(() => undefined), CLEANUP_INTERVAL_MS);
+    this.cleanup.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.cleanup);
+  }
+
+  async login(input: LoginPayload): Promise<TokenPair> {
+    const user = await this.registry
+      .client('user')
+      .send<UserDto>(
+        USER_PATTERNS.verifyCredentials,
+        { username: input.username, password: input.password },
+        { token: this.serviceToken() },
+      );
+    return this.issue(user, input.withRefreshToken === false ? undefined : randomUUID());
+  }
+
+  /** Exchanges a live refresh token for a new pair; an already rotated one revokes its whole family. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const tokenHash = hashRefreshToken(refreshToken);
+    const record = await this.tokens.findByHash(tokenHash);
+    const now = new Date();
+    if (!record || record.revokedAt) throw invalidRefreshToken();
+    if (record.rotatedAt) {
+      await this.tokens.revokeFamily(record.familyId, now);
+      this.logger.warn({ familyId: record.familyId, userId: record.userId }, 'Refresh token reuse: revoked the token family');
+      throw invalidRefreshToken();
+    }
+    if (record.expiresAt.getTime() <= now.getTime()) throw invalidRefreshToken();
+    // Fetch first: if the user service is away, the presented token stays usable for a retry.
+    const user = await this.currentUser(record.userId);
+    if (!user) {
+      await this.tokens.revokeFamily(record.familyId, now);
+      throw invalidRefreshToken();
+    }
+    if (!(await this.tokens.markRotated(tokenHash, now))) {
+      // A concurrent request rotated it first: that is reuse too.
+      await this.tokens.revokeFamily(record.familyId, now);
+      throw invalidRefreshToken();
+    }
+    return this.issue(user, record.familyId);
+  }
+
+  /** Ends the session the token belongs to; unknown tokens are ignored so logout is idempotent. */
+  async logout(refreshToken: string): Promise<void> {
+    const record = await this.tokens.findByHash(hashRefreshToken(refreshToken));
+    if (record) await this.tokens.revokeFamily(record.familyId, new Date());
+  }
+
+  private async currentUser(userId: string): Promise<UserDto | undefined> {
+    try {
+      return await this.registry
+        .client('user')
+        .send<UserDto>(USER_PATTERNS.findById, { id: userId }, { token: this.serviceToken(), idempotent: true });
+    } catch (err) {
+      if ((err as AppError).status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async issue(user: UserDto, familyId: string | undefined): Promise<TokenPair> {
+    const ttl = this.config.jwt.accessTtlSec;
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, name: user.username, role: user.role, jti: randomUUID() },
+      { algorithm: 'HS256', issuer: this.verifier.issuer, expiresIn: ttl },
+    );
+    if (!familyId) return { accessToken, tokenType: 'Bearer', expiresIn: ttl };
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.tokens.insert({
+      tokenHash: hashRefreshToken(refreshToken),
+      familyId,
+      userId: user.id,
+      expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlDays * DAY_MS),
+    });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl };
+  }
+
+  private serviceToken(): string {
+    return this.verifier.signServiceToken('auth', 60);
+  }
+}

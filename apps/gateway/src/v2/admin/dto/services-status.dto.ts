@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class CallCountsDto {
+  @ApiProperty() success!: number;
+  @ApiProperty({ description: 'Transport failures and server faults (5xx)' }) failure!: number;
+  @ApiProperty() timeout!: number;
+  @ApiProperty({ description: 'Turned away without a try because the breaker was open (or the bulkhead full)' }) rejected!: number;
+}
+
+export class InstanceStatusDto {
+  @ApiProperty({ example: 'movie-1' }) id!: string;
+  @ApiProperty({ example: '127.0.0.1' }) host!: string;
+  @ApiProperty({ example: 8809 }) port!: number;
+  @ApiProperty({ example: 3 }) weight!: number;
+  @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) state!: string;
+  @ApiProperty() inFlight!: number;
+  @ApiProperty({ type: CallCountsDto }) calls!: CallCountsDto;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastStateChange!: string | null;
+}
+
+export class ServiceStatusDto {
+  @ApiProperty({ example: 'movie' }) name!: string;
+  @ApiProperty({ enum: ['tcp', 'nats'] }) transport!: string;
+  @ApiProperty({ type: [InstanceStatusDto] }) instances!: InstanceStatusDto[];
+}
+
+export class ServicesStatusDto {
+  @ApiProperty({ type: [ServiceStatusDto] }) services!: ServiceStatusDto[];
+}

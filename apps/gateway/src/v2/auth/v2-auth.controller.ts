@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@app/auth';
+import { AppError } from '@app/common';
+import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorators';
+import { IdentityClient } from '../../identity/identity.client';
+import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
+import { LoginService } from '../../identity/login.service';
+import { UserResponseDto } from '../users/v2-users.dto';
+import { LoginDto, MeDto, RefreshDto, RegisterDto, TokenPairDto } from './v2-auth.dto';
+
+@ApiTags('auth')
+@Controller('api/v2/auth')
+export class V2AuthController {
+  constructor(
+    private readonly identity: IdentityClient,
+    private readonly logins: LoginService,
+  ) {}
+
+  @ApiOperation({ summary: 'Self sign-up (role user)' })
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Post('register')
+  @HttpCode(201)
+  register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
+    return this.identity.register(dto);
+  }
+
+  @ApiOperation({ summary: 'Log in: an access token and a refresh token' })
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto): Promise<TokenPairDto> {
+    return (await this.logins.login(dto.username, dto.password, true)) as TokenPairDto;
+  }
+
+  @ApiOperation({ summary: 'A new token pair for a refresh token (which is then spent)' })
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  async refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return (await this.identity.refresh(dto.refreshToken)) as TokenPairDto;
+  }
+
+  @ApiOperation({ summary: 'End the session the refresh token belongs to' })
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Body() dto: RefreshDto): Promise<void> {
+    await this.identity.logout(dto.refreshToken);
+  }
+
+  @ApiOperation({ summary: 'The caller' })
+  @ApiBearerAuth()
+  @Get('me')
+  async me(@CurrentUser() caller: Principal, @BearerToken() token?: string): Promise<MeDto> {
+    try {
+      const user = await this.identity.findUser(caller.id, token);
+      return { id: user.id, username: user.username, role: user.role };
+    } catch (err) {
+      // A valid token whose account was deleted since it was issued.
+      if ((err as AppError).status === 404) throw AppError.unauthorized('The account no longer exists');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { IsString, Length, Matches } from 'class-validator';
+import { USERNAME_PATTERN, USERNAME_RULE } from '@app/contracts';
+
+export class RegisterDto {
+  /** 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  username: string;
+
+  /** 8–128 characters */
+  @IsString()
+  @Length(8, 128)
+  password: string;
+}
+
+export class LoginDto {
+  @IsString()
+  @Length(1, 256)
+  username: string;
+
+  @IsString()
+  @Length(1, 256)
+  password: string;
+}
+
+export class RefreshDto {
+  /** The refresh token from the last login or refresh */
+  @IsString()
+  @Length(1, 512)
+  refreshToken: string;
+}
+
+export class TokenPairDto {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires */
+  expiresIn: number;
+}
+
+export class MeDto {
+  id: string;
+  username: string;
+  role: string;
+}

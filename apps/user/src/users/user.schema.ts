@@ -1,0 +1,25 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+import type { UserRole } from '@app/contracts';
+
+@Schema({ collection: 'users', timestamps: true, versionKey: false })
+export class User {
+  @Prop({ required: true })
+  username: string;
+
+  /** Lower-cased copy with the unique index: FerretDB has no collations, so case-insensitive uniqueness lives here. */
+  @Prop({ required: true, unique: true })
+  usernameLower: string;
+
+  @Prop({ required: true })
+  passwordHash: string;
+
+  @Prop({ type: String, required: true, enum: ['admin', 'user'], default: 'user', index: true })
+  role: UserRole;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);

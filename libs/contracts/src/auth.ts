@@ -1,0 +1,37 @@
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+
+export const AUTH_PATTERNS = {
+  login: 'auth.login',
+  refresh: 'auth.refresh',
+  logout: 'auth.logout',
+} as const;
+
+export class LoginPayload {
+  @IsString()
+  @Length(1, 256)
+  username: string;
+
+  @IsString()
+  @Length(1, 256)
+  password: string;
+
+  /** v1 clients only take an access token: no refresh token is stored for them. */
+  @IsOptional()
+  @IsBoolean()
+  withRefreshToken?: boolean;
+}
+
+export class RefreshTokenPayload {
+  @IsString()
+  @Length(1, 512)
+  refreshToken: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  /** Absent when the login asked for an access token only. */
+  refreshToken?: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}

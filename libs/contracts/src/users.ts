@@ -1,0 +1,115 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export const USER_PATTERNS = {
+  create: 'user.create',
+  register: 'user.register',
+  findById: 'user.findById',
+  list: 'user.list',
+  update: 'user.update',
+  delete: 'user.delete',
+  verifyCredentials: 'user.verifyCredentials',
+} as const;
+
+export type UserRole = 'admin' | 'user';
+export const USER_ROLES: readonly UserRole[] = ['admin', 'user'];
+
+/** 3–64 letters, digits, `.`, `_`, `-`; matched case-insensitively. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
+export const USERNAME_RULE = 'username must be 3-64 letters, digits, ".", "_" or "-"';
+/** The service accepts any stored password length (v1 clients set short ones); v2 asks for 8–128 at the gateway. */
+export const PASSWORD_MAX = 128;
+
+/** A user as it leaves the user service: never a hash. */
+export interface UserDto {
+  id: string;
+  username: string;
+  role: UserRole;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class CreateUserPayload {
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  username: string;
+
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password: string;
+
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+}
+
+/** Self sign-up: no role field, the service always makes a `user`. */
+export class RegisterUserPayload {
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  username: string;
+
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password: string;
+}
+
+export class UserIdPayload {
+  @IsString()
+  @Matches(/^[0-9a-f]{24}$/i, { message: 'Invalid id' })
+  id: string;
+}
+
+export class ListUsersPayload {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  /** Username prefix, matched case-insensitively. */
+  @IsOptional()
+  @IsString()
+  @Length(0, 64)
+  q?: string;
+}
+
+export class UpdateUserPayload extends UserIdPayload {
+  @IsOptional()
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  username?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password?: string;
+
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  /** Needed when a non-admin changes their own password. */
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  currentPassword?: string;
+}
+
+export class VerifyCredentialsPayload {
+  @IsString()
+  @Length(1, 256)
+  username: string;
+
+  @IsString()
+  @Length(1, 256)
+  password: string;
+}
