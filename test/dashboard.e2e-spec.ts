@@ -13,7 +13,6 @@ describe('dashboard (browser, split mode)', () => {
   let page: Page;
   let problems: string[];
   let adminToken: string;
-  let movie: { id: string; name: string; ratingCount: number };
 
   beforeAll(async () => {
     [system, browser] = await Promise.all([startSystem({ mode: 'split', env: { DEMO_DATA: 'true' } }), launchChromium()]);
@@ -24,13 +23,18 @@ describe('dashboard (browser, split mode)', () => {
     problems = watchPage(page);
   });
 
-  /** An admin token for checks through the API, and a movie to rate (demo data, or one made through the v1 API). */
-  async function prepareData(): Promise<void> {
+  /** An admin token for checks through the API. */
+  async function signInThroughApi(): Promise<void> {
     const login = await api(system.baseUrl).post('/api/v2/auth/login', { username: 'admin', password: 'admin' });
     expect(login.status).toBe(200);
     adminToken = login.body.accessToken;
+  }
+
+  /** A movie to rate: from the demo data, or one made through the v1 API when the catalogue is empty. */
+  async function pickMovie(): Promise<{ id: string; name: string; ratingCount: number }> {
     const admin = api(system.baseUrl, adminToken);
     let movies = await admin.get('/api/v2/movies?limit=1');
+    expect(movies.status).toBe(200);
     if (movies.body.total === 0) {
       const created = await admin.post('/api/v1/movies', {
         name: 'Dashboard Test Movie',
@@ -41,9 +45,8 @@ describe('dashboard (browser, split mode)', () => {
       expect(created.status).toBe(200);
       movies = await admin.get('/api/v2/movies?limit=1');
     }
-    expect(movies.status).toBe(200);
     const first = movies.body.items[0];
-    movie = { id: first.id, name: first.name, ratingCount: first.ratingCount ?? 0 };
+    return { id: first.id, name: first.name, ratingCount: first.ratingCount ?? 0 };
   }
 
   afterAll(async () => {
@@ -79,7 +82,7 @@ describe('dashboard (browser, split mode)', () => {
   });
 
   it('shows a readable message for a wrong password, then signs the admin in', async () => {
-    await prepareData();
+    await signInThroughApi();
     await page.goto(`${system.baseUrl}/dashboard`);
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill('not-the-password');
@@ -124,6 +127,7 @@ describe('dashboard (browser, split mode)', () => {
   });
 
   it('browses, searches and rates a movie', async () => {
+    const movie = await pickMovie();
     await page.getByTestId('nav-movies').click();
     await visible(page.getByTestId('movie-card').first());
     await hasText(page.getByTestId('movies-page'), 'Page 1 of');
