@@ -4,6 +4,8 @@ import { api, RunningSystem, startSystem, waitFor } from './support/system';
 
 const SHOTS = 'dashboard';
 const SERVICES = ['auth', 'movie', 'recommendation', 'user'];
+// Short-lived access tokens, so the page has to renew its token while the suite runs (30 s before expiry).
+const ACCESS_TTL_SEC = 45;
 
 /** The dashboard in a real browser against the split system: five processes, the embedded database, no mocks. */
 describe('dashboard (browser, split mode)', () => {
@@ -12,15 +14,23 @@ describe('dashboard (browser, split mode)', () => {
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
+  const refreshes: { status: number; at: number }[] = [];
+  let signedInAt = 0;
   let adminToken: string;
 
   beforeAll(async () => {
-    [system, browser] = await Promise.all([startSystem({ mode: 'split', env: { DEMO_DATA: 'true' } }), launchChromium()]);
+    [system, browser] = await Promise.all([
+      startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } }),
+      launchChromium(),
+    ]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // A missing element fails the step in 10 s rather than playwright's 30 s.
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     problems = watchPage(page);
+    page.on('response', (res) => {
+      if (res.url().endsWith('/api/v2/auth/refresh')) refreshes.push({ status: res.status(), at: Date.now() });
+    });
   });
 
   /** An admin token for checks through the API. */
@@ -93,6 +103,7 @@ describe('dashboard (browser, split mode)', () => {
     await screenshot(page, SHOTS, '01-login-error');
 
     await page.getByTestId('login-password').fill('admin');
+    signedInAt = Date.now();
     await page.getByTestId('login-submit').click();
     await hasText(page.getByTestId('whoami'), 'admin · admin');
     for (const nav of ['nav-overview', 'nav-movies', 'nav-recommendations', 'nav-users']) await visible(page.getByTestId(nav));
@@ -256,6 +267,18 @@ describe('dashboard (browser, split mode)', () => {
     await hasAttribute(page.getByTestId('readiness'), 'data-ready', 'false');
     await hasAttribute(page.locator('[data-testid="service-card"][data-service="movie"]'), 'data-state', 'closed');
     await screenshot(page, SHOTS, '10-overview-open-breaker');
+  });
+
+  it('renews the access token before it expires and keeps working past its lifetime', async () => {
+    await waitFor(async () => refreshes.length >= 1, 20_000, 'a token refresh');
+    expect(refreshes.every((r) => r.status === 200)).toBe(true);
+    // Renewed ahead of expiry, not only after a 401.
+    expect(refreshes[0].at).toBeLessThan(signedInAt + ACCESS_TTL_SEC * 1000);
+    const expiredAt = signedInAt + ACCESS_TTL_SEC * 1000 + 1000;
+    if (Date.now() < expiredAt) await page.waitForTimeout(expiredAt - Date.now());
+    await page.getByTestId('nav-users').click();
+    await visible(page.locator('[data-testid="user-row"][data-username="admin"]'));
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 
   it('signs out, and a reload does not bring the session back', async () => {
