@@ -72,6 +72,11 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     }
     done();
   });
+  // Answers finished while draining close their connection, so the server is not held open by idle keep-alive sockets.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (drain.draining) reply.header('Connection', 'close');
+    done(null, payload);
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }

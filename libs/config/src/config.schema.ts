@@ -28,6 +28,7 @@ const serviceSchema = z.object({
   }),
   /** Per-service overrides of the `resilience` defaults (YAML only), e.g. a longer timeout for one slow service. */
   resilience: resilienceSchema.partial().optional(),
+  bindHost: z.string().min(1),
 });
 
 export const configSchema = z

@@ -123,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 /** Every environment variable name the configuration understands. */
 export function knownEnvNames(): string[] {
   const tree = readYaml(join(configDir(), 'default.yaml'));
-  return [...leafPaths(tree).map(envNameFor), ...Object.keys(ENV_ALIASES), 'NODE_ENV', 'CONFIG_DIR'];
+  // APP is read by the container image's entry to pick the app's bundle, not by the configuration.
+  return [...leafPaths(tree).map(envNameFor), ...Object.keys(ENV_ALIASES), 'NODE_ENV', 'CONFIG_DIR', 'APP'];
 }

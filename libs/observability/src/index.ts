@@ -4,3 +4,4 @@ export * from './logger.module';
 export * from './rpc-context.interceptor';
 export * from './request-id.middleware';
 export * from './metrics';
+export * from './log-files';

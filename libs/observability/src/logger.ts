@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino, { Logger as PinoLogger, TransportTargetOptions } from 'pino';
 import type { AppConfig } from '@app/config';
+import { rollOptions, startLogPruning } from './log-files';
 import { currentRequestId } from './request-context';
 
 /** Never let these reach a log line, wherever they sit in a logged object. */
@@ -47,18 +48,9 @@ export function rootLogger(config: AppConfig): PinoLogger {
     );
   }
   if (config.log.file.enabled) {
-    const file = resolve(config.log.file.path);
-    mkdirSync(dirname(file), { recursive: true });
-    targets.push({
-      target: 'pino-roll',
-      level: config.log.level,
-      options: {
-        file,
-        size: `${config.log.file.maxSizeMb}m`,
-        limit: { count: config.log.file.maxBackups },
-        mkdir: true,
-      },
-    });
+    mkdirSync(dirname(resolve(config.log.file.path)), { recursive: true });
+    startLogPruning(config.log.file);
+    targets.push({ target: 'pino-roll', level: config.log.level, options: rollOptions(config.log.file) });
   }
   const options = {
     level: config.log.level,

@@ -12,7 +12,7 @@ export function serverOptions(config: AppConfig, service: ServiceName, port: num
   if (config.transport === 'nats') {
     return { strategy: new NatsServer({ servers: [config.nats.url], queue: natsQueue(service) }, config.nats.subjectPrefix) };
   }
-  return { transport: Transport.TCP, options: { host: config.services[service].host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0', port } };
+  return { transport: Transport.TCP, options: { host: config.services[service].bindHost, port } };
 }
 
 export function createProxy(config: AppConfig, instance: InstanceSpec | undefined): ClientProxy {

@@ -5,3 +5,4 @@ export * from './service-bootstrap';
 export * from './shutdown';
 export * from './config-or-exit';
 export * from './service-main';
+export * from './in-flight';

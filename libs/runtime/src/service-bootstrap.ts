@@ -10,6 +10,7 @@ import { DatabaseModule, pingDatabase } from '@app/database';
 import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
 import { serverOptions } from '@app/resilience';
 import { startHealthServer } from './health-server';
+import { InFlightTracker } from './in-flight';
 
 /** What every service's root module imports: its config, logger and own database. */
 export function serviceBaseImports(service: ServiceName, config: AppConfig): DynamicModule[] {
@@ -38,12 +39,13 @@ export async function startService(
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RpcContextInterceptor());
+  const inFlight = new InFlightTracker();
+  app.useGlobalInterceptors(inFlight, new RpcContextInterceptor());
   await app.listen();
   let healthServer: Server | undefined;
   if (options.healthPort !== undefined) {
     const connection = app.get<Connection>(getConnectionToken());
-    healthServer = await startHealthServer(options.healthPort, '0.0.0.0', {
+    healthServer = await startHealthServer(options.healthPort, config.services[service].bindHost, {
       draining: options.draining ?? (() => false),
       ready: async () => {
         const up = await pingDatabase(connection);
@@ -56,6 +58,8 @@ export async function startService(
     app,
     healthServer,
     close: async () => {
+      // Messages already received get their answer; the shutdown step's timeout bounds the wait.
+      await inFlight.whenIdle();
       await new Promise<void>((resolve) => (healthServer ? healthServer.close(() => resolve()) : resolve()));
       await app.close();
     },

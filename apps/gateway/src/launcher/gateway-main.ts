@@ -20,7 +20,12 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const base = `http://127.0.0.1:${port}`;
   installShutdown(
-    () => [{ name: 'gateway', run: () => app.close() }, ...after()],
+    () => [
+      // Nest closes module resources (the service clients) before its HTTP server: stop HTTP first so requests in flight can finish.
+      { name: 'gateway http', run: () => app.getHttpAdapter().getInstance().close() },
+      { name: 'gateway', run: () => app.close() },
+      ...after(),
+    ],
     config.shutdown.drainTimeoutMs,
     (m) => process.stdout.write(`[gateway] ${m}\n`),
     () => (drain.draining = true),

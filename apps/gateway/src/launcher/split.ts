@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
 import { EmbeddedDb, freePort, isPortFree, startEmbeddedDb } from '@app/database';
+import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
 import { assertPortFree } from './gateway-main';
 
@@ -138,6 +139,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri };
     // Services call each other too (auth -> user, recommendation -> movie), so every app learns every instance.
     for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
+    // Two processes rotating one file would cut each other's lines: each app logs to its own file.
+    if (config.log.file.enabled) env[envNameFor('log.file.path')] = logPathFor(config.log.file.path, child.name);
     if (child.service === 'gateway') {
       env.PORT = String(child.port);
     } else {
@@ -172,12 +175,22 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     };
     writeFileSync(process.env.SPLIT_STATE_FILE, JSON.stringify(state, null, 2));
   }
+  const stopChild = (c: Child) =>
+    new Promise<void>((resolve) => {
+      const proc = c.process;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping every app`);
-    for (const c of children) if (c.process?.exitCode === null && c.process.signalCode === null) c.process.kill('SIGTERM');
-    const hardStop = setTimeout(() => children.forEach((c) => c.process?.kill('SIGKILL')), config.shutdown.drainTimeoutMs + 5000);
+    const hardStop = setTimeout(() => children.forEach((c) => c.process?.kill('SIGKILL')), 2 * config.shutdown.drainTimeoutMs + 5000);
+    // The gateway drains first so that the requests it still has in flight can reach the services.
+    const gateway = children.find((c) => c.service === 'gateway');
+    if (gateway) await stopChild(gateway);
+    await Promise.all(children.filter((c) => c !== gateway).map(stopChild));
     if (running > 0) await allExited;
     clearTimeout(hardStop);
     await db?.stop();

@@ -1,0 +1,325 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { AppConfig, knownEnvNames, loadConfig, SERVICE_NAMES } from '@app/config';
+import { ROOT } from './support/system';
+
+/**
+ * There is no container engine or cluster here: the Dockerfile, docker-compose.yml and the Kubernetes
+ * manifests are checked against what the code really serves (ports from loadConfig, the health paths).
+ */
+const APPS = ['gateway', ...SERVICE_NAMES] as const;
+type App = (typeof APPS)[number];
+const HEALTH_PATHS = ['/health/live', '/health/ready'];
+const KNOWN = new Set(knownEnvNames());
+// Stands in for the secrets the files leave to the operator, so that production validation can run.
+const OPERATOR_VALUES: Record<string, string> = { JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'operator-chosen-password' };
+
+type Tree = Record<string, any>;
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+/** The port an app answers its health paths on: the gateway's HTTP port, or a service's health port. */
+function healthPort(app: App, config: AppConfig): number {
+  return app === 'gateway' ? config.http.port : config.services[app].healthPort;
+}
+
+/** The port an app's traffic arrives on: HTTP for the gateway, the transport port for a service. */
+function trafficPort(app: App, config: AppConfig): number {
+  return app === 'gateway' ? config.http.port : config.services[app].port;
+}
+
+function configFor(env: Record<string, string>): AppConfig {
+  const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' && OPERATOR_VALUES[k] ? OPERATOR_VALUES[k] : v]));
+  return loadConfig({ ...filled });
+}
+
+/** `${JWT_SECRET:?msg}` -> an operator value; `${TRANSPORT:-tcp}` -> its default. */
+function interpolate(value: unknown, name: string): string {
+  return String(value).replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_m, variable: string, kind?: string, rest?: string) =>
+    kind === '-' ? (rest ?? '') : (OPERATOR_VALUES[variable] ?? OPERATOR_VALUES[name] ?? 'set-by-operator'),
+  );
+}
+
+/** What `node scripts/healthcheck.js` would probe inside a container with this environment. */
+function healthcheckUrl(env: Record<string, string>): string {
+  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'healthcheck.js'), '--print'], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  }).trim();
+}
+
+interface Dockerfile {
+  stages: { from: string; name?: string; lines: string[] }[];
+}
+
+function parseDockerfile(text: string): Dockerfile {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const stages: Dockerfile['stages'] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1], name: from[2], lines: [] });
+    else stages[stages.length - 1].lines.push(line);
+  }
+  return { stages };
+}
+
+/** ENV a=b c=d, or ENV a b */
+function dockerEnv(lines: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of lines.filter((l) => /^ENV\s/i.test(l))) {
+    const body = line.replace(/^ENV\s+/i, '');
+    if (body.includes('=')) for (const [, k, v] of body.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[k] = v.replace(/^"|"$/g, '');
+    else {
+      const [k, ...v] = body.split(/\s+/);
+      env[k] = v.join(' ');
+    }
+  }
+  return env;
+}
+
+describe('packaging: Dockerfile', () => {
+  const { stages } = parseDockerfile(read('Dockerfile'));
+  const runtime = stages[stages.length - 1];
+  const imageEnv = dockerEnv(runtime.lines);
+
+  it('builds with npm ci and the nest CLI, and runs on a Node LTS slim image with production dependencies only', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const build = stages.find((s) => s.lines.some((l) => l.includes('scripts/build.js')))!;
+    expect(build.lines.some((l) => /^RUN npm ci\b/.test(l) && !l.includes('--omit=dev'))).toBe(true);
+    expect(read('scripts/build.js')).toContain('@nestjs/cli');
+    expect(runtime.from).toMatch(/^node:(22|24)(\.\d+)*-[a-z]*-?slim$/);
+    const nodeModules = runtime.lines.find((l) => /^COPY\s.*node_modules/.test(l))!;
+    const source = /--from=(\S+)/.exec(nodeModules)![1];
+    const deps = stages.find((s) => s.name === source)!;
+    expect(deps.lines.some((l) => /npm ci .*--omit=dev/.test(l))).toBe(true);
+  });
+
+  it('runs as a non-root user and bakes in no secret', () => {
+    const user = runtime.lines.filter((l) => /^USER\s/i.test(l)).pop();
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER\s+(root|0)(:|$)/);
+    for (const name of Object.keys(imageEnv)) {
+      expect(KNOWN.has(name)).toBe(true);
+      expect(name).not.toMatch(/SECRET|PASSWORD|MONGO_URI/);
+    }
+  });
+
+  it('starts the app chosen by APP, and every app has its bundle', () => {
+    const cmd = runtime.lines.find((l) => /^CMD\s/i.test(l))!;
+    expect(cmd).toContain('node dist/apps/$APP/main.js');
+    expect(APPS).toContain(imageEnv.APP);
+    for (const app of APPS) expect(existsSync(join(ROOT, 'dist', 'apps', app, 'main.js'))).toBe(true);
+    const ignored = read('.dockerignore').split('\n');
+    for (const entry of ['node_modules', 'dist', '.git', '.env', 'data']) expect(ignored).toContain(entry);
+    expect(ignored).not.toContain('scripts');
+  });
+
+  it('checks health on the port each app really serves', () => {
+    const check = runtime.lines.find((l) => /^HEALTHCHECK\s/i.test(l))!;
+    expect(check).toMatch(/CMD \["node", "scripts\/healthcheck.js"\]/);
+    expect(runtime.lines.some((l) => l.includes('COPY scripts/healthcheck.js'))).toBe(true);
+    for (const app of APPS) {
+      const env = { ...imageEnv, APP: app, ...OPERATOR_VALUES };
+      expect(healthcheckUrl(env)).toBe(`http://127.0.0.1:${healthPort(app, configFor(env))}/health/ready`);
+    }
+    // A moved port is followed.
+    const moved = { ...imageEnv, APP: 'movie', SERVICES_MOVIE_HEALTH_PORT: '9999', ...OPERATOR_VALUES };
+    expect(healthcheckUrl(moved)).toBe('http://127.0.0.1:9999/health/ready');
+  });
+});
+
+describe('packaging: docker-compose.yml', () => {
+  // Compose files use YAML merge keys (<<: *app).
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as Tree;
+  const services = compose.services as Record<string, Tree>;
+  const { stages } = parseDockerfile(read('Dockerfile'));
+  const imageEnv = dockerEnv(stages[stages.length - 1].lines);
+  const envOf = (name: string): Record<string, string> =>
+    Object.fromEntries(Object.entries((services[name].environment ?? {}) as Tree).map(([k, v]) => [k, interpolate(v, k)]));
+  const appContainers = Object.keys(services).filter((name) => envOf(name).APP);
+
+  it('runs MongoDB 7+ with a volume and a health check', () => {
+    expect(services.mongo.image).toMatch(/^mongo:([7-9]|\d{2,})/);
+    expect(services.mongo.volumes.some((v: string) => v.endsWith(':/data/db'))).toBe(true);
+    expect(Object.keys(compose.volumes)).toContain(services.mongo.volumes[0].split(':')[0]);
+    expect(services.mongo.healthcheck.test.join(' ')).toContain('ping');
+  });
+
+  it('gives every app its own container from the one image, split mode, two movie instances', () => {
+    const apps = appContainers.map((name) => envOf(name).APP);
+    expect([...new Set(apps)].sort()).toEqual([...APPS].sort());
+    expect(apps.filter((a) => a === 'movie')).toHaveLength(2);
+    for (const name of appContainers) {
+      expect(services[name].image).toBe(services.gateway.image);
+      expect(envOf(name).MODE).toBe('split');
+      expect(services[name].healthcheck?.disable).not.toBe(true);
+    }
+  });
+
+  it('sets only configuration names the apps know', () => {
+    for (const name of appContainers)
+      for (const key of Object.keys(envOf(name))) expect([name, key, KNOWN.has(key)]).toEqual([name, key, true]);
+  });
+
+  it('health-checks each app on the port it serves, and starts it only after its dependencies are healthy', () => {
+    for (const name of appContainers) {
+      const env = { ...imageEnv, ...envOf(name) };
+      const app = env.APP as App;
+      const config = configFor(env);
+      expect(healthcheckUrl(env)).toBe(`http://127.0.0.1:${healthPort(app, config)}/health/ready`);
+      const deps = services[name].depends_on as Record<string, { condition: string; required?: boolean }>;
+      expect(deps.mongo.condition).toBe('service_healthy');
+      for (const [dep, rule] of Object.entries(deps)) {
+        expect(rule.condition).toBe('service_healthy');
+        if (rule.required !== false) expect(services[dep]).toBeDefined();
+      }
+    }
+    expect(Object.keys(services.gateway.depends_on)).toEqual(expect.arrayContaining(appContainers.filter((n) => n !== 'gateway')));
+  });
+
+  it('points every instance list at real containers and ports, weighted for movie', () => {
+    for (const name of appContainers) {
+      const config = configFor({ ...imageEnv, ...envOf(name) });
+      for (const service of SERVICE_NAMES) {
+        const instances = config.services[service].instances || `${config.services[service].host}:${config.services[service].port}:1`;
+        for (const spec of instances.split(',')) {
+          const [host, port] = spec.split(':');
+          expect(services[host]).toBeDefined();
+          const target = configFor({ ...imageEnv, ...envOf(host) });
+          expect(envOf(host).APP).toBe(service);
+          expect(Number(port)).toBe(trafficPort(service, target));
+          // The target listens on every interface of its container.
+          expect(target.services[service].bindHost).toBe('0.0.0.0');
+        }
+      }
+    }
+    expect(configFor({ ...imageEnv, ...envOf('gateway') }).services.movie.instances).toBe('movie-1:8809:3,movie-2:8809:1');
+  });
+
+  it('publishes only the gateway, on its HTTP port', () => {
+    for (const name of Object.keys(services)) if (name !== 'gateway') expect(services[name].ports).toBeUndefined();
+    const config = configFor({ ...imageEnv, ...envOf('gateway') });
+    expect(services.gateway.ports).toHaveLength(1);
+    expect(Number(interpolate(services.gateway.ports[0], 'ports').split(':').pop())).toBe(config.http.port);
+  });
+
+  it('has a nats profile that adds NATS and switches the transport', () => {
+    expect(services.nats.profiles).toEqual(['nats']);
+    expect(services.nats.image).toMatch(/^nats:/);
+    const natsPort = String(services.nats.healthcheck.test.join(' ')).match(/:(\d+)\/healthz/)![1];
+    expect(services.nats.command.join(' ')).toContain(natsPort);
+    for (const name of appContainers) {
+      const raw = (services[name].environment as Tree).TRANSPORT as string;
+      expect(raw).toBe('${TRANSPORT:-tcp}');
+      expect(configFor({ ...imageEnv, ...envOf(name), TRANSPORT: 'nats' }).nats.url).toBe('nats://nats:4222');
+      expect(services[name].depends_on.nats).toEqual({ condition: 'service_healthy', required: false });
+    }
+  });
+});
+
+describe('packaging: Kubernetes manifests', () => {
+  const dir = join(ROOT, 'deploy', 'k8s');
+  const files = (function walk(d: string): string[] {
+    return readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : [join(d, e)]));
+  })(dir).filter((f) => /\.ya?ml$/.test(f));
+  const docs = files.flatMap((file) =>
+    parseAllDocuments(readFileSync(file, 'utf8')).map((d) => ({ file: relative(dir, file), doc: d.toJS() as Tree })),
+  );
+  const ofKind = (kind: string) => docs.filter((d) => d.doc?.kind === kind).map((d) => d.doc);
+  const configMaps = ofKind('ConfigMap');
+  const secrets = ofKind('Secret');
+  const deployments = ofKind('Deployment');
+  const k8sServices = ofKind('Service');
+
+  function containerEnv(container: Tree): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const from of container.envFrom ?? []) {
+      if (from.configMapRef) Object.assign(env, configMaps.find((c) => c.metadata.name === from.configMapRef.name)!.data);
+      if (from.secretRef) Object.assign(env, secrets.find((s) => s.metadata.name === from.secretRef.name)!.stringData);
+    }
+    for (const e of container.env ?? []) env[e.name] = String(e.value);
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  }
+
+  it('parses every manifest, and the kustomizations list every resource that exists', () => {
+    expect(files.length).toBeGreaterThan(5);
+    for (const k of docs.filter((d) => d.file.endsWith('kustomization.yaml'))) {
+      const base = join(dir, k.file, '..');
+      for (const resource of k.doc.resources as string[]) expect(existsSync(join(base, resource))).toBe(true);
+    }
+    const listed = (parse(readFileSync(join(dir, 'base', 'kustomization.yaml'), 'utf8')) as Tree).resources as string[];
+    const baseFiles = readdirSync(join(dir, 'base')).filter((f) => f !== 'kustomization.yaml');
+    expect([...listed].sort()).toEqual(baseFiles.sort());
+    const overlay = parse(readFileSync(join(dir, 'overlays', 'single-namespace', 'kustomization.yaml'), 'utf8')) as Tree;
+    expect(overlay.namespace).toBeTruthy();
+    expect(overlay.resources).toContain('../../base');
+  });
+
+  it('has a Deployment and a Service for every app, from the one image', () => {
+    for (const app of APPS) {
+      const deployment = deployments.find((d) => d.metadata.name === app);
+      expect(deployment).toBeDefined();
+      const [container] = deployment!.spec.template.spec.containers;
+      expect(containerEnv(container).APP).toBe(app);
+      expect(container.image.split(':')[0]).toBe('movie-platform');
+      expect(k8sServices.find((s) => s.metadata.name === app)).toBeDefined();
+    }
+  });
+
+  it('sets only configuration names the apps know, and keeps secrets in the Secret', () => {
+    for (const doc of [...configMaps, ...secrets]) {
+      for (const key of Object.keys(doc.data ?? doc.stringData ?? {})) expect([key, KNOWN.has(key)]).toEqual([key, true]);
+    }
+    for (const d of deployments) for (const e of d.spec.template.spec.containers[0].env ?? []) expect(KNOWN.has(e.name)).toBe(true);
+    for (const key of Object.keys(configMaps[0].data)) expect(key).not.toMatch(/SECRET|PASSWORD|MONGO_URI/);
+    expect(Object.keys(secrets[0].stringData).sort()).toEqual(['ADMIN_PASSWORD', 'JWT_SECRET', 'MONGO_URI']);
+    expect(secrets[0].stringData.MONGO_URI).toMatch(/replicaSet=.*w=majority|w=majority.*replicaSet=/);
+  });
+
+  it('probes liveness, readiness and start-up on the health paths and ports each app serves', () => {
+    for (const app of APPS) {
+      const deployment = deployments.find((d) => d.metadata.name === app)!;
+      const container = deployment.spec.template.spec.containers[0];
+      const config = configFor(containerEnv(container));
+      const ports = new Map<string, number>((container.ports as Tree[]).map((p) => [p.name, p.containerPort]));
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const http = container[probe]?.httpGet;
+        expect([app, probe, !!http]).toEqual([app, probe, true]);
+        expect(HEALTH_PATHS).toContain(http.path);
+        const port = typeof http.port === 'number' ? http.port : ports.get(http.port);
+        expect([app, probe, port]).toEqual([app, probe, healthPort(app, config)]);
+      }
+      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect(container.resources.requests).toBeDefined();
+      expect(container.resources.limits).toBeDefined();
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      // The pod is given longer than the drain timeout to stop.
+      expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(config.shutdown.drainTimeoutMs);
+      // Where other apps reach it: its Service, on the port it listens on, bound to every interface.
+      const service = k8sServices.find((s) => s.metadata.name === app)!;
+      expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+      const target = service.spec.ports[0].targetPort;
+      expect(typeof target === 'number' ? target : ports.get(target)).toBe(trafficPort(app, config));
+      if (app !== 'gateway') {
+        expect(config.services[app].host).toBe(app);
+        expect(config.services[app].bindHost).toBe('0.0.0.0');
+        expect(config.services[app].instances).toBe('');
+      }
+    }
+  });
+
+  it('autoscales the movie service', () => {
+    const hpa = ofKind('HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === 'movie');
+    expect(hpa).toBeDefined();
+    expect(hpa!.spec.scaleTargetRef.kind).toBe('Deployment');
+    expect(hpa!.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa!.spec.maxReplicas).toBeGreaterThan(hpa!.spec.minReplicas);
+    expect(deployments.find((d) => d.metadata.name === 'movie')!.spec.replicas).toBeUndefined();
+  });
+});

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive, RunningSystem, startSystem } from './support/system';
+
+const DRAIN_TIMEOUT_MS = 10_000;
+const IN_FLIGHT = 40;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The database server processes (not their node watchdog) started for this data folder. */
+function databasePids(dataDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(join('/proc', entry, 'cmdline'), 'utf8').split('\0');
+      if (argv.some((a) => a.includes(dataDir)) && !/(^|\/)node$/.test(argv[0])) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Readiness crosses the gateway, every service and the database. With the database paused, 40 readiness
+ * requests stay in flight inside the system; SIGTERM arrives; the database resumes within the services'
+ * ping timeout, so every request must still get its normal 200 while new ones are turned away.
+ */
+async function sigtermWithRequestsInFlight(system: RunningSystem) {
+  const db = databasePids(system.dataDir);
+  expect(db.length).toBeGreaterThan(0);
+  const settled: number[] = [];
+  db.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+  let resumed = false;
+  const resume = () => {
+    if (resumed) return;
+    resumed = true;
+    db.forEach((pid) => process.kill(pid, 'SIGCONT'));
+  };
+  try {
+    const requests = Array.from({ length: IN_FLIGHT }, () =>
+      fetch(`${system.baseUrl}/health/ready`).then(
+        (r) => {
+          settled.push(r.status);
+          return r.status;
+        },
+        (err: Error & { cause?: { code?: string } }) => `failed: ${err.cause?.code ?? err.message}`,
+      ),
+    );
+    await sleep(500);
+    expect(settled).toHaveLength(0);
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      system.proc.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
+    const signalledAt = Date.now();
+    system.proc.kill('SIGTERM');
+    await sleep(200);
+    const late = await fetch(`${system.baseUrl}/health/ready`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    resume();
+    const statuses = await Promise.all(requests);
+    const { code, at } = await exited;
+    return { statuses, late, code, exitMs: at - signalledAt };
+  } finally {
+    resume();
+  }
+}
+
+describe('graceful shutdown', () => {
+  it('one process: SIGTERM with 40 requests in flight answers all of them, refuses new ones and exits 0', async () => {
+    const system = await startSystem({ env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
+    try {
+      const { statuses, late, code, exitMs } = await sigtermWithRequestsInFlight(system);
+      expect(statuses).toEqual(Array(IN_FLIGHT).fill(200));
+      expect([503, 'refused']).toContain(late);
+      expect(code).toBe(0);
+      expect(exitMs).toBeLessThan(DRAIN_TIMEOUT_MS);
+      expect(system.output()).toMatch(/SIGTERM received: draining/);
+      expect(databasePids(system.dataDir)).toEqual([]);
+    } finally {
+      await system.stop('SIGKILL');
+    }
+  });
+
+  it('split launcher: SIGTERM drains the gateway, then stops every app, and exits 0', async () => {
+    const system = await startSystem({ mode: 'split', env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
+    const apps = system.state().apps;
+    try {
+      const { statuses, late, code, exitMs } = await sigtermWithRequestsInFlight(system);
+      expect(statuses).toEqual(Array(IN_FLIGHT).fill(200));
+      expect([503, 'refused']).toContain(late);
+      expect(code).toBe(0);
+      expect(exitMs).toBeLessThan(DRAIN_TIMEOUT_MS);
+      for (const app of apps) expect(isAlive(app.pid)).toBe(false);
+      expect(databasePids(system.dataDir)).toEqual([]);
+      // Every app ran its own shutdown rather than being killed.
+      for (const name of ['gateway', 'auth', 'user', 'movie', 'recommendation']) {
+        expect(system.output()).toMatch(new RegExp(`${name}\\s*\\| \\[${name}\\] SIGTERM received`));
+      }
+    } finally {
+      await system.stop('SIGKILL');
+    }
+  });
+});
