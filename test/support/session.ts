@@ -1,10 +1,9 @@
+import { mintToken } from './tokens';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { api, ApiResponse } from './system';
 
 /** The development secret and issuer from config/default.yaml, for tokens minted without logging in. */
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
-export const ISSUER = 'seedotech';
 
 export interface TestUser {
   id: string;
@@ -70,21 +69,9 @@ export async function createUser(
   return { id: res.body.id, username, password, role, token: pair.accessToken, refreshToken: pair.refreshToken };
 }
 
-/** A token signed outside the system (forged or test-only callers). */
-export function mintToken(
-  claims: Partial<{ sub: string; name: string; role: string; jti: string }> = {},
-  options: { secret?: string; issuer?: string; expiresIn?: number; algorithm?: jwt.Algorithm } = {},
-): string {
-  const payload = { sub: 'f'.repeat(24), name: 'minted', role: 'admin', jti: randomUUID(), ...claims };
-  const algorithm = options.algorithm ?? 'HS256';
-  return jwt.sign(payload, algorithm === 'none' ? '' : (options.secret ?? DEV_JWT_SECRET), {
-    algorithm,
-    issuer: options.issuer ?? ISSUER,
-    expiresIn: options.expiresIn ?? 300,
-  });
-}
-
 /** Tokens the gateway must refuse: alg none, another secret, another issuer, expired, HS512. */
+export { mintToken };
+
 export function forgedTokens(): Record<string, string> {
   return {
     'alg none': mintToken({}, { algorithm: 'none' }),

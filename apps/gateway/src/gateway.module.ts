@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { AdminServicesModule } from './v2/admin/admin-services.module';
+import { CatalogModule } from './v2/catalog.module';
 
 @Global()
 @Module({})
@@ -28,6 +29,7 @@ export class GatewayModule implements NestModule {
         HealthModule,
         AdminServicesModule,
         IdentityModule,
+        CatalogModule,
       ],
       controllers: [MetricsController],
       providers: [

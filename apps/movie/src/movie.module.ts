@@ -1,14 +1,51 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
+import { DemoHandler } from './demo/demo.handler';
+import { DemoSeeder } from './demo/demo.seeder';
+import { Genre, GenreSchema } from './genres/genre.schema';
+import { GenresHandler } from './genres/genres.handler';
+import { GenresRepository } from './genres/genres.repository';
+import { GenresService } from './genres/genres.service';
+import { Movie, MovieSchema } from './movies/movie.schema';
+import { MoviesHandler } from './movies/movies.handler';
+import { MoviesRepository } from './movies/movies.repository';
+import { MoviesService } from './movies/movies.service';
+import { RatingLockRepository } from './ratings/rating-lock.repository';
+import { Rating, RatingLock, RatingLockSchema, RatingSchema } from './ratings/rating.schema';
+import { RatingsHandler } from './ratings/ratings.handler';
+import { RatingsRepository } from './ratings/ratings.repository';
+import { RatingsService } from './ratings/ratings.service';
 
 @Module({})
 export class MovieModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: MovieModule,
-      imports: [...serviceBaseImports('movie', config)],
-      controllers: [healthHandlerFor('movie')],
+      imports: [
+        ...serviceBaseImports('movie', config),
+        TokenModule,
+        MongooseModule.forFeature([
+          { name: Movie.name, schema: MovieSchema },
+          { name: Genre.name, schema: GenreSchema },
+          { name: Rating.name, schema: RatingSchema },
+          { name: RatingLock.name, schema: RatingLockSchema },
+        ]),
+      ],
+      controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, DemoHandler],
+      providers: [
+        MoviesRepository,
+        GenresRepository,
+        RatingsRepository,
+        RatingLockRepository,
+        MoviesService,
+        GenresService,
+        RatingsService,
+        DemoSeeder,
+      ],
+      exports: [DemoSeeder],
     };
   }
 }

@@ -75,6 +75,10 @@ export function resolveHttpError(exception: unknown): ResolvedError {
     const [status, code, message] = FASTIFY_ERRORS[fastifyCode];
     return { status, body: { code, message } };
   }
+  // busboy (multipart parsing) throws plain Errors for broken bodies: the client's fault, not ours.
+  if (exception instanceof Error && /^(Multipart: |Unexpected end of (form|multipart)|Malformed part header)/.test(exception.message)) {
+    return { status: 400, body: { code: ErrorCode.BAD_REQUEST, message: 'Malformed multipart body' } };
+  }
   const statusCode = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, body: { code: codeForStatus(statusCode), message: 'Bad request' } };

@@ -2,3 +2,5 @@ export * from './envelope';
 export * from './health';
 export * from './users';
 export * from './auth';
+export * from './catalog';
+export * from './recommendations';

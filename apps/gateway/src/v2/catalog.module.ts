@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MoviesV1Controller } from '../v1/movies.v1.controller';
+import { GenresController } from './genres/genres.controller';
+import { MoviesController } from './movies/movies.controller';
+import { RecommendationsController } from './recommendations/recommendations.controller';
+import { RecommendationsGatewayService } from './recommendations/recommendations.service';
+
+/** Catalog and recommendation routes, v1 and v2; ServiceRegistry comes from the global gateway module. */
+@Module({
+  controllers: [MoviesV1Controller, MoviesController, GenresController, RecommendationsController],
+  providers: [RecommendationsGatewayService],
+})
+export class CatalogModule {}

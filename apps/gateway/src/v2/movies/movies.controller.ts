@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Page, PageQuery, ParseObjectIdPipe } from '@app/common';
+import {
+  CreateMovieDto,
+  MOVIE_PATTERNS,
+  RECOMMENDATION_PATTERNS,
+  MovieDto,
+  MovieQueryDto,
+  RateMovieDto,
+  RatingDto,
+  UpdateMovieDto,
+} from '@app/contracts';
+import { ServiceRegistry } from '@app/resilience';
+import type { Principal } from '@app/auth';
+import { BearerToken, CurrentUser, Public, Roles } from '../../auth/auth.decorators';
+
+@ApiTags('movies')
+@Controller('api/v2/movies')
+export class MoviesController {
+  constructor(private readonly registry: ServiceRegistry) {}
+
+  private get movies() {
+    return this.registry.client('movie');
+  }
+
+  @ApiOperation({ summary: 'Search and page movies (genre, title substring, year, sort)' })
+  @Public()
+  @Get()
+  list(@Query() query: MovieQueryDto): Promise<Page<MovieDto>> {
+    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true });
+  }
+
+  @ApiOperation({ summary: 'One movie' })
+  @Public()
+  @Get(':id')
+  get(@Param('id', ParseObjectIdPipe) id: string): Promise<MovieDto> {
+    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true });
+  }
+
+  @ApiOperation({ summary: 'Add a movie (admin)' })
+  @ApiBearerAuth()
+  @Roles('admin')
+  @Post()
+  create(@Body() body: CreateMovieDto, @BearerToken() token: string): Promise<MovieDto> {
+    return this.movies.send(MOVIE_PATTERNS.create, body, { token });
+  }
+
+  @ApiOperation({ summary: 'Change a movie (admin)' })
+  @ApiBearerAuth()
+  @Roles('admin')
+  @Patch(':id')
+  update(@Param('id', ParseObjectIdPipe) id: string, @Body() patch: UpdateMovieDto, @BearerToken() token: string): Promise<MovieDto> {
+    return this.movies.send(MOVIE_PATTERNS.update, { id, patch }, { token });
+  }
+
+  @ApiOperation({ summary: 'Delete a movie and its ratings (admin)' })
+  @ApiBearerAuth()
+  @Roles('admin')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token: string): Promise<void> {
+    await this.movies.send(MOVIE_PATTERNS.remove, { id }, { token });
+  }
+
+  @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
+  @ApiBearerAuth()
+  @Put(':id/rating')
+  async rate(
+    @Param('id', ParseObjectIdPipe) movieId: string,
+    @Body() rating: RateMovieDto,
+    @BearerToken() token: string,
+  ): Promise<RatingDto> {
+    const saved = await this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
+    await this.noteRating(saved.userId, movieId, saved.score, token);
+    return saved;
+  }
+
+  @ApiOperation({ summary: "Remove the caller's rating of the movie" })
+  @ApiBearerAuth()
+  @Delete(':id/rating')
+  @HttpCode(204)
+  async unrate(
+    @Param('id', ParseObjectIdPipe) movieId: string,
+    @BearerToken() token: string,
+    @CurrentUser() user: Principal,
+  ): Promise<void> {
+    await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
+    await this.noteRating(user.id, movieId, undefined, token);
+  }
+
+  /** Tells the recommendation service at once; if it is away, its next build picks the change up. */
+  private noteRating(userId: string, movieId: string, score: number | undefined, token: string): Promise<unknown> {
+    return this.registry
+      .client('recommendation')
+      .send(RECOMMENDATION_PATTERNS.noteRating, { userId, movieId, score }, { token, fallback: () => null })
+      .catch(() => null);
+  }
+
+  @ApiOperation({ summary: "A movie's ratings, newest first" })
+  @Public()
+  @Get(':id/ratings')
+  ratings(@Param('id', ParseObjectIdPipe) movieId: string, @Query() query: PageQuery): Promise<Page<RatingDto>> {
+    return this.movies.send(MOVIE_PATTERNS.ratingsOfMovie, { movieId, page: query.page, limit: query.limit }, { idempotent: true });
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@app/auth';
+import { ParseObjectIdPipe } from '@app/common';
+import { BuildSummary, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
+import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
+import { RecommendationsGatewayService } from './recommendations.service';
+
+@ApiTags('recommendations')
+@ApiBearerAuth()
+@Controller('api/v2/recommendations')
+export class RecommendationsController {
+  constructor(private readonly recommendations: RecommendationsGatewayService) {}
+
+  @ApiOperation({ summary: "The caller's recommendations (popular picks when the service is down: strategy fallback-popular)" })
+  @Get()
+  mine(
+    @Query() query: RecommendationLimitQuery,
+    @CurrentUser() user: Principal,
+    @BearerToken() token: string,
+  ): Promise<RecommendationsDto> {
+    return this.recommendations.forUser(user.id, query.limit, token);
+  }
+
+  @ApiOperation({ summary: "Any user's recommendations (admin)" })
+  @Roles('admin')
+  @Get('users/:id')
+  forUser(
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Query() query: RecommendationLimitQuery,
+    @BearerToken() token: string,
+  ): Promise<RecommendationsDto> {
+    return this.recommendations.forUser(id, query.limit, token);
+  }
+
+  @ApiOperation({ summary: 'Rebuild the model now (admin); answers when the build has finished' })
+  @Roles('admin')
+  @Post('rebuild')
+  @HttpCode(200)
+  rebuild(@BearerToken() token: string): Promise<BuildSummary> {
+    return this.recommendations.rebuild(token);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '@app/common';
+import { BuildSummary, MOVIE_PATTERNS, RebuildState, RECOMMENDATION_PATTERNS, RecommendationsDto, ScoredMovie } from '@app/contracts';
+import { ServiceRegistry } from '@app/resilience';
+
+const POLL_MS = 100;
+const REBUILD_WAIT_MS = 10 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+@Injectable()
+export class RecommendationsGatewayService {
+  constructor(private readonly registry: ServiceRegistry) {}
+
+  /** Recommendations from the recommendation service, or popular picks from the movie service when it cannot answer. */
+  forUser(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
+    return this.registry
+      .client('recommendation')
+      .send<RecommendationsDto>(
+        RECOMMENDATION_PATTERNS.forUser,
+        { userId, limit },
+        { idempotent: true, token, fallback: () => this.popular(userId, limit, token) },
+      );
+  }
+
+  /** Starts a build and answers once it has finished: short status calls, never one long-held RPC. */
+  async rebuild(token: string): Promise<BuildSummary> {
+    const recommendation = this.registry.client('recommendation');
+    const started = await recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, {}, { token });
+    const deadline = Date.now() + REBUILD_WAIT_MS;
+    let state = started;
+    while (state.running) {
+      if (Date.now() > deadline) throw new AppError(504, ErrorCode.UPSTREAM_TIMEOUT, 'The recommendation build is still running');
+      await sleep(POLL_MS);
+      state = await recommendation.send<RebuildState>(
+        RECOMMENDATION_PATTERNS.rebuildStatus,
+        { buildId: started.buildId },
+        { idempotent: true, token },
+      );
+    }
+    if (!state.result) throw new AppError(500, ErrorCode.INTERNAL, `The recommendation build failed: ${state.error ?? 'unknown error'}`);
+    return state.result;
+  }
+
+  private async popular(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
+    const movie = this.registry.client('movie');
+    const rated = await movie.send<{ movieId: string }[]>(MOVIE_PATTERNS.ratingsOfUser, { userId }, { idempotent: true, token });
+    const picks = await movie.send<ScoredMovie[]>(
+      MOVIE_PATTERNS.popular,
+      { limit, exclude: rated.map((r) => r.movieId) },
+      { idempotent: true },
+    );
+    return {
+      items: picks.map((p) => ({ movie: p.movie, score: Math.round(p.score * 10000) / 10000, reason: 'popular' })),
+      strategy: 'fallback-popular',
+      generatedAt: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { RpcAuthGuard, RpcRoles } from '@app/auth';
+import { CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
+import { GenresService } from './genres.service';
+
+@Controller()
+export class GenresHandler {
+  constructor(private readonly genres: GenresService) {}
+
+  @MessagePattern(MOVIE_PATTERNS.genresList)
+  list(): Promise<GenreDto[]> {
+    return this.genres.list();
+  }
+
+  @UseGuards(RpcAuthGuard)
+  @RpcRoles('admin')
+  @MessagePattern(MOVIE_PATTERNS.genresCreate)
+  create(@Payload('data') dto: CreateGenreDto): Promise<GenreDto> {
+    return this.genres.create(dto);
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import mongoose, { Model, QueryFilter } from 'mongoose';
+import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
+import { averageOf, AggregateDelta } from '../ratings/rating-aggregate';
+import { Movie, MovieRecord } from './movie.schema';
+import { titleMatcher } from './title-search';
+
+export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
+
+@Injectable()
+export class MoviesRepository {
+  constructor(@InjectModel(Movie.name) private readonly model: Model<Movie>) {}
+
+  async page(query: MovieQueryDto): Promise<{ items: MovieRecord[]; total: number }> {
+    const filter: QueryFilter<Movie> = {};
+    if (query.genre) filter.genres = query.genre;
+    if (query.q) filter.name = titleMatcher(query.q);
+    if (query.year !== undefined) filter.year = query.year;
+    const sortKey = query.sort ?? '-createdAt';
+    const field = sortKey.replace(/^-/, '');
+    const direction = sortKey.startsWith('-') ? -1 : 1;
+    const [items, total] = await Promise.all([
+      this.model
+        .find(filter)
+        .sort({ [field]: direction, _id: direction })
+        .skip((query.page - 1) * query.limit)
+        .limit(query.limit)
+        .lean<MovieRecord[]>()
+        .exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { items, total };
+  }
+
+  all(): Promise<MovieRecord[]> {
+    return this.model.find().sort({ _id: 1 }).lean<MovieRecord[]>().exec();
+  }
+
+  findById(id: string): Promise<MovieRecord | null> {
+    return this.model.findById(id).lean<MovieRecord>().exec();
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.model.exists({ _id: id }).exec()) !== null;
+  }
+
+  /** One _id lookup each: FerretDB 1.x answers `_id` equality from its primary key but scans the table for `$in`. */
+  async findByIds(ids: string[]): Promise<MovieRecord[]> {
+    const found = await Promise.all(ids.map((id) => this.model.findById(id).lean<MovieRecord>().exec()));
+    return found.filter((m): m is MovieRecord => m !== null);
+  }
+
+  /** Movies with at least one rating, and the newest unrated ones to fill up short lists. */
+  rated(): Promise<MovieRecord[]> {
+    return this.model
+      .find({ ratingCount: mongoose.trusted({ $gt: 0 }) })
+      .lean<MovieRecord[]>()
+      .exec();
+  }
+
+  newestUnrated(limit: number): Promise<MovieRecord[]> {
+    return this.model.find({ ratingCount: 0 }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<MovieRecord[]>().exec();
+  }
+
+  async existsByName(name: string): Promise<boolean> {
+    return (await this.model.exists({ name }).exec()) !== null;
+  }
+
+  async count(): Promise<number> {
+    return this.model.estimatedDocumentCount().exec();
+  }
+
+  async create(movie: CreateMovieDto): Promise<MovieRecord> {
+    const created = await this.model.create({ ...movie, year: movie.year ?? null });
+    return created.toObject() as unknown as MovieRecord;
+  }
+
+  async insertMany(movies: NewMovie[]): Promise<MovieRecord[]> {
+    const created = await this.model.insertMany(movies);
+    return created.map((doc) => doc.toObject() as unknown as MovieRecord);
+  }
+
+  update(id: string, patch: UpdateMovieDto): Promise<MovieRecord | null> {
+    return this.model.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean<MovieRecord>().exec();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.model.deleteOne({ _id: id }).exec();
+    return result.deletedCount > 0;
+  }
+
+  /**
+   * Applies a rating change: $inc on sum and count, and the average they give, in one update.
+   * Callers hold the movie's rating lock and pass the movie as read under it, so the average
+   * written is exact.
+   */
+  async applyRatingDelta(movie: MovieRecord, delta: AggregateDelta): Promise<void> {
+    const averageRating = averageOf(movie.ratingSum + delta.sum, movie.ratingCount + delta.count);
+    await this.model
+      .updateOne(
+        { _id: movie._id },
+        { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } },
+        { timestamps: false },
+      )
+      .exec();
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Page } from '@app/common';
+import { bayesianAverage, CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, ScoredMovie, UpdateMovieDto } from '@app/contracts';
+import { GenresService } from '../genres/genres.service';
+import { RatingsRepository } from '../ratings/ratings.repository';
+import { toMovieDto, toMovieV1Dto } from './movie.mapper';
+import { MovieRecord } from './movie.schema';
+import { MoviesRepository } from './movies.repository';
+
+@Injectable()
+export class MoviesService {
+  constructor(
+    private readonly movies: MoviesRepository,
+    private readonly ratings: RatingsRepository,
+    private readonly genres: GenresService,
+  ) {}
+
+  async list(query: MovieQueryDto): Promise<Page<MovieDto>> {
+    const { items, total } = await this.movies.page(query);
+    return { items: items.map(toMovieDto), total, page: query.page, limit: query.limit };
+  }
+
+  async listV1(): Promise<MovieV1Dto[]> {
+    return (await this.movies.all()).map(toMovieV1Dto);
+  }
+
+  async get(id: string): Promise<MovieDto> {
+    const movie = await this.movies.findById(id);
+    if (!movie) throw AppError.notFound('Movie not found');
+    return toMovieDto(movie);
+  }
+
+  async create(dto: CreateMovieDto): Promise<MovieDto> {
+    await this.genres.assertExist(dto.genres);
+    return toMovieDto(await this.movies.create({ ...dto, genres: dto.genres ? [...new Set(dto.genres)] : [] }));
+  }
+
+  async update(id: string, patch: UpdateMovieDto): Promise<MovieDto> {
+    await this.genres.assertExist(patch.genres);
+    const updated = await this.movies.update(id, patch.genres ? { ...patch, genres: [...new Set(patch.genres)] } : patch);
+    if (!updated) throw AppError.notFound('Movie not found');
+    return toMovieDto(updated);
+  }
+
+  /** Deleting a movie removes its ratings too. */
+  async remove(id: string): Promise<void> {
+    if (!(await this.movies.delete(id))) throw AppError.notFound('Movie not found');
+    await this.ratings.removeAllOfMovie(id);
+  }
+
+  async byIds(ids: string[]): Promise<MovieDto[]> {
+    if (!ids.length) return [];
+    return (await this.movies.findByIds(ids)).map(toMovieDto);
+  }
+
+  /** Popular picks by Bayesian average; the newest unrated movies fill a short list. */
+  async popular(limit: number, exclude: string[] = []): Promise<ScoredMovie[]> {
+    const skip = new Set(exclude);
+    const rated = await this.movies.rated();
+    const ranked = rankByBayesianAverage(rated).filter((r) => !skip.has(String(r.movie._id)));
+    const picks: ScoredMovie[] = ranked.slice(0, limit).map((r) => ({ movie: toMovieDto(r.movie), score: r.score }));
+    if (picks.length < limit) {
+      const fill = await this.movies.newestUnrated(limit - picks.length + skip.size);
+      for (const m of fill) {
+        if (picks.length >= limit) break;
+        if (!skip.has(String(m._id))) picks.push({ movie: toMovieDto(m), score: 0 });
+      }
+    }
+    return picks;
+  }
+}
+
+/** Bayesian average with the global mean as prior, weighted by the mean number of ratings per rated movie. */
+export function rankByBayesianAverage(rated: MovieRecord[]): { movie: MovieRecord; score: number }[] {
+  const totalSum = rated.reduce((a, m) => a + m.ratingSum, 0);
+  const totalCount = rated.reduce((a, m) => a + m.ratingCount, 0);
+  if (totalCount === 0) return [];
+  const globalMean = totalSum / totalCount;
+  const priorWeight = Math.max(1, totalCount / rated.length);
+  return rated
+    .map((movie) => ({ movie, score: bayesianAverage(movie.ratingSum, movie.ratingCount, globalMean, priorWeight) }))
+    .sort((a, b) => b.score - a.score || b.movie.ratingCount - a.movie.ratingCount);
+}

@@ -1,0 +1,44 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema, Types } from 'mongoose';
+
+@Schema({ collection: 'ratings', timestamps: true, versionKey: false })
+export class Rating {
+  @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
+  movieId: Types.ObjectId;
+
+  /** The user's id in the user service (never joined here). */
+  @Prop({ required: true })
+  userId: string;
+
+  @Prop({ required: true, min: 1, max: 5 })
+  score: number;
+
+  @Prop({ default: '' })
+  comment: string;
+}
+
+export interface RatingRecord extends Rating {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const RatingSchema = SchemaFactory.createForClass(Rating);
+// One rating per user and movie; also the race guard for concurrent first ratings.
+RatingSchema.index({ movieId: 1, userId: 1 }, { unique: true });
+RatingSchema.index({ userId: 1 });
+
+/** A lease on one movie's ratings: the unique _id makes taking it atomic on MongoDB and FerretDB alike. */
+@Schema({ collection: 'ratingLocks', versionKey: false })
+export class RatingLock {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  owner: string;
+
+  @Prop({ required: true })
+  expiresAt: Date;
+}
+
+export const RatingLockSchema = SchemaFactory.createForClass(RatingLock);

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppError, Page } from '@app/common';
+import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
+import { MoviesRepository } from '../movies/movies.repository';
+import { AggregateDelta, changeDelta, deleteDelta, insertDelta } from './rating-aggregate';
+import { isDuplicateKey } from './duplicate-key';
+import { RatingLockRepository } from './rating-lock.repository';
+import { RatingRecord } from './rating.schema';
+import { RatingsRepository } from './ratings.repository';
+
+export function toRatingDto(r: RatingRecord): RatingDto {
+  return {
+    movieId: String(r.movieId),
+    userId: r.userId,
+    score: r.score,
+    comment: r.comment ?? '',
+    createdAt: new Date(r.createdAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+const EXPORT_IDLE_MS = 60_000;
+
+@Injectable()
+export class RatingsService {
+  private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly ratings: RatingsRepository,
+    private readonly movies: MoviesRepository,
+    private readonly lock: RatingLockRepository,
+  ) {}
+
+  /** The user's own rating of the movie, created or replaced; the movie's aggregates follow with $inc. */
+  rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
+    const comment = dto.comment ?? '';
+    return this.lock.withLock(movieId, async () => {
+      const movie = await this.movies.findById(movieId);
+      if (!movie) throw AppError.notFound('Movie not found');
+      const now = new Date();
+      let saved: RatingRecord;
+      let delta: AggregateDelta;
+      const before = await this.ratings.replace(movieId, userId, dto.score, comment, now);
+      if (before) {
+        delta = changeDelta(before.score, dto.score);
+        saved = { ...before, score: dto.score, comment, updatedAt: now };
+      } else {
+        try {
+          saved = await this.ratings.insert(movieId, userId, dto.score, comment);
+          delta = insertDelta(dto.score);
+        } catch (err) {
+          // Another instance inserted the first rating meanwhile: this one replaces it.
+          if (!isDuplicateKey(err)) throw err;
+          const existing = await this.ratings.replace(movieId, userId, dto.score, comment, now);
+          if (!existing) throw AppError.conflict('The rating changed meanwhile, try again');
+          delta = changeDelta(existing.score, dto.score);
+          saved = { ...existing, score: dto.score, comment, updatedAt: now };
+        }
+      }
+      if (delta.sum !== 0 || delta.count !== 0) await this.movies.applyRatingDelta(movie, delta);
+      return toRatingDto(saved);
+    });
+  }
+
+  unrate(movieId: string, userId: string): Promise<void> {
+    return this.lock.withLock(movieId, async () => {
+      const movie = await this.movies.findById(movieId);
+      if (!movie) throw AppError.notFound('Movie not found');
+      const removed = await this.ratings.remove(movieId, userId);
+      if (!removed) throw AppError.notFound('Rating not found');
+      await this.movies.applyRatingDelta(movie, deleteDelta(removed.score));
+    });
+  }
+
+  async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {
+    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    const result = await this.ratings.page(movieId, page, limit);
+    return { items: result.items.map(toRatingDto), total: result.total, page, limit };
+  }
+
+  async ofUser(userId: string): Promise<{ movieId: string; score: number }[]> {
+    return (await this.ratings.ofUser(userId)).map((r) => ({ movieId: String(r.movieId), score: r.score }));
+  }
+
+  async export(dto: ExportRatingsPayload): Promise<RatingsExportPage> {
+    const toTuple = (r: RatingRecord): RatingTuple => [String(r.movieId), r.userId, r.score];
+    if (dto.sorted || dto.after) {
+      const rows = await this.ratings.after(dto.after, dto.limit);
+      return { items: rows.map(toTuple), next: rows.length === dto.limit ? String(rows[rows.length - 1]._id) : null, session: null };
+    }
+    const id = dto.session ?? randomUUID();
+    const session = dto.session ? this.exports.get(dto.session) : { cursor: this.ratings.scan(dto.limit), timer: undefined };
+    if (!session) throw AppError.conflict('Unknown export session on this instance');
+    clearTimeout(session.timer);
+    this.exports.delete(id);
+    const items: RatingTuple[] = [];
+    while (items.length < dto.limit) {
+      const next = await session.cursor.next();
+      if (next.done) {
+        await session.cursor.return?.();
+        return { items, next: null, session: null };
+      }
+      items.push(toTuple(next.value));
+    }
+    // An abandoned export does not hold its cursor for ever.
+    session.timer = setTimeout(() => {
+      this.exports.delete(id);
+      void session.cursor.return?.();
+    }, EXPORT_IDLE_MS);
+    session.timer.unref();
+    this.exports.set(id, session);
+    return { items, next: null, session: id };
+  }
+}

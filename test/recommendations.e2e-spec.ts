@@ -1,0 +1,156 @@
+import { createMovie } from './support/catalog';
+import { api, RunningSystem, startSystem, waitFor } from './support/system';
+import { caller, TestCaller } from './support/tokens';
+
+/**
+ * Two groups with opposite tastes: group A loves movies A1-A5 and dislikes B1-B5, group B the
+ * reverse. A newcomer who liked two A movies must get the other A movies first.
+ */
+async function twoGroups(baseUrl: string, admin: TestCaller) {
+  const ids: Record<string, string> = {};
+  for (const g of ['A', 'B'])
+    for (let k = 1; k <= 5; k++) ids[`${g}${k}`] = await createMovie(baseUrl, admin.token, { name: `Group ${g} movie ${k}` });
+  const rate = async (user: TestCaller, movie: string, score: number) => {
+    const res = await api(baseUrl, user.token).put(`/api/v2/movies/${ids[movie]}/rating`, { score });
+    if (res.status !== 200) throw new Error(`rating ${movie}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  // Users rate in parallel, each one movie after another.
+  await Promise.all(
+    Array.from({ length: 12 }, async (_, u) => {
+      const user = caller('user');
+      const [liked, disliked] = u % 2 === 0 ? ['A', 'B'] : ['B', 'A'];
+      for (let k = 1; k <= 5; k++) {
+        await rate(user, `${liked}${k}`, 4 + ((u + k) % 2));
+        await rate(user, `${disliked}${k}`, 1 + ((u + k) % 2));
+      }
+    }),
+  );
+  return { ids, rate };
+}
+
+describe('recommendations (one process)', () => {
+  let system: RunningSystem;
+  const admin = caller('admin');
+  let ids: Record<string, string>;
+  let rate: (user: TestCaller, movie: string, score: number) => Promise<void>;
+  const fanOfA = caller('user');
+  const fanOfB = caller('user');
+
+  beforeAll(async () => {
+    system = await startSystem();
+    ({ ids, rate } = await twoGroups(system.baseUrl, admin));
+    await rate(fanOfA, 'A1', 5);
+    await rate(fanOfA, 'A2', 5);
+    await rate(fanOfB, 'B4', 5);
+    await rate(fanOfB, 'B5', 4);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  const nameOf = (id: string) => Object.entries(ids).find(([, v]) => v === id)?.[0];
+
+  it('rebuilds on demand and answers when the build has finished', async () => {
+    const res = await api(system.baseUrl, admin.token).post('/api/v2/recommendations/rebuild');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ builtAt: expect.any(String), users: 14, movies: 10, ratings: 124, ms: expect.any(Number) });
+    expect(Date.parse(res.body.builtAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('gives a fan of two A movies the other A movies first, and never one they rated', async () => {
+    const res = await api(system.baseUrl, fanOfA.token).get('/api/v2/recommendations?limit=10');
+    expect(res.status).toBe(200);
+    expect(res.body.strategy).toBe('item-cf');
+    expect(Date.parse(res.body.generatedAt)).not.toBeNaN();
+    const names = res.body.items.map((i: any) => nameOf(i.movie.id));
+    expect(names.slice(0, 3).sort()).toEqual(['A3', 'A4', 'A5']);
+    expect(res.body.items.slice(0, 3).every((i: any) => i.reason === 'similar' && i.score > 0)).toBe(true);
+    expect(names).not.toContain('A1');
+    expect(names).not.toContain('A2');
+    expect(res.body.items[0].movie).toMatchObject({ name: expect.stringMatching(/^Group A movie [345]$/), ratingCount: 12 });
+  });
+
+  it('does the same for the other group', async () => {
+    const res = await api(system.baseUrl, fanOfB.token).get('/api/v2/recommendations?limit=3');
+    expect(res.body.items.map((i: any) => nameOf(i.movie.id)).sort()).toEqual(['B1', 'B2', 'B3']);
+  });
+
+  it('excludes a movie rated after the build', async () => {
+    await rate(fanOfA, 'A3', 4);
+    const res = await api(system.baseUrl, fanOfA.token).get('/api/v2/recommendations?limit=10');
+    const names = res.body.items.map((i: any) => nameOf(i.movie.id));
+    expect(names).not.toContain('A3');
+    expect(names.slice(0, 2).sort()).toEqual(['A4', 'A5']);
+  });
+
+  it('gives a user without ratings popular picks by Bayesian average', async () => {
+    const res = await api(system.baseUrl, caller('user').token).get('/api/v2/recommendations?limit=4');
+    expect(res.status).toBe(200);
+    expect(res.body.strategy).toBe('popular');
+    expect(res.body.items).toHaveLength(4);
+    expect(res.body.items.every((i: any) => i.reason === 'popular')).toBe(true);
+    const scores = res.body.items.map((i: any) => i.score);
+    expect([...scores].sort((a: number, b: number) => b - a)).toEqual(scores);
+  });
+
+  it("lets an admin read anyone's recommendations; others get 403, 401, 400", async () => {
+    const res = await api(system.baseUrl, admin.token).get(`/api/v2/recommendations/users/${fanOfB.id}?limit=3`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((i: any) => nameOf(i.movie.id)).sort()).toEqual(['B1', 'B2', 'B3']);
+    const user = api(system.baseUrl, fanOfA.token);
+    expect((await user.get(`/api/v2/recommendations/users/${fanOfB.id}`)).status).toBe(403);
+    expect((await user.post('/api/v2/recommendations/rebuild')).status).toBe(403);
+    expect((await api(system.baseUrl).get('/api/v2/recommendations')).status).toBe(401);
+    expect((await api(system.baseUrl).post('/api/v2/recommendations/rebuild')).status).toBe(401);
+    const bad = await api(system.baseUrl, admin.token).get('/api/v2/recommendations/users/nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual(expect.objectContaining({ code: expect.any(Number), message: expect.any(String) }));
+    expect((await user.get('/api/v2/recommendations?limit=0')).status).toBe(400);
+    expect((await user.get('/api/v2/recommendations?limit=101')).status).toBe(400);
+  });
+});
+
+describe('recommendations (split mode): fallback when the service is gone', () => {
+  let system: RunningSystem;
+  const admin = caller('admin');
+
+  beforeAll(async () => {
+    system = await startSystem({ mode: 'split' });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('answers with popular picks from the movie service, strategy fallback-popular, after kill -9', async () => {
+    const { ids, rate } = await twoGroups(system.baseUrl, admin);
+    const fan = caller('user');
+    await rate(fan, 'A1', 5);
+    await rate(fan, 'A2', 5);
+    const built = await api(system.baseUrl, admin.token).post('/api/v2/recommendations/rebuild');
+    expect(built.body).toMatchObject({ ratings: 122 });
+    const healthy = await api(system.baseUrl, fan.token).get('/api/v2/recommendations?limit=3');
+    expect(healthy.body.strategy).toBe('item-cf');
+
+    const recommendation = system.state().apps.find((a) => a.service === 'recommendation')!;
+    process.kill(recommendation.pid, 'SIGKILL');
+    const res = await waitFor(
+      async () => {
+        const r = await api(system.baseUrl, fan.token).get('/api/v2/recommendations?limit=5');
+        return r.status === 200 && r.body.strategy === 'fallback-popular' ? r : undefined;
+      },
+      10_000,
+      'the fallback answer',
+    );
+    expect(res.body.items).toHaveLength(5);
+    expect(res.body.items.every((i: any) => i.reason === 'popular')).toBe(true);
+    const returned = res.body.items.map((i: any) => i.movie.id);
+    expect(returned).not.toContain(ids.A1);
+    expect(returned).not.toContain(ids.A2);
+    const scores = res.body.items.map((i: any) => i.score);
+    expect([...scores].sort((a: number, b: number) => b - a)).toEqual(scores);
+    // Admin routes without a fallback say the service is unavailable.
+    const rebuild = await api(system.baseUrl, admin.token).post('/api/v2/recommendations/rebuild');
+    expect(rebuild.status).toBe(503);
+    expect(rebuild.body).toEqual(expect.objectContaining({ code: expect.any(Number), message: expect.any(String) }));
+  });
+});
