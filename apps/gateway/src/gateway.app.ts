@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { createValidationPipe, HttpErrorFilter, resolveHttpError, sendHttpError } from '@app/common';
 import { startDefaultMetrics } from '@app/observability';
+import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -46,9 +47,12 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'https:'],
+        // The gateway speaks plain HTTP: upgrading would break /dashboard and /docs when opened by a LAN address.
+        upgradeInsecureRequests: null,
       },
     },
   });
+  await registerDashboard(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { fileSize: config.http.bodyLimitBytes, fieldSize: 4096, fields: 20, files: 0, parts: 20 },

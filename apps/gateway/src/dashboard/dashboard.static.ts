@@ -1,0 +1,30 @@
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+// Given without the trailing slash, @fastify/static serves /dashboard/* and also redirects /dashboard to /dashboard/.
+export const DASHBOARD_PREFIX = '/dashboard';
+
+/** Where `scripts/build.js` puts the compiled front-end: beside the bundles, or under the working folder. */
+export function dashboardRoot(candidates = [join(__dirname, '..', '..', 'dashboard'), join(process.cwd(), 'dist', 'dashboard')]): string {
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[candidates.length - 1];
+}
+
+/**
+ * Serves the dashboard as plain files straight from Fastify: outside Nest's router, so no guard, throttle or
+ * OpenAPI entry applies, while helmet's CSP (a Fastify hook) still does.
+ */
+export async function registerDashboard(app: NestFastifyApplication, root = dashboardRoot()): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    prefix: DASHBOARD_PREFIX,
+    index: 'index.html',
+    // The page's relative URLs (./main.js) only resolve under `/dashboard/`.
+    redirect: true,
+    decorateReply: false,
+    // The files change with every build and are tiny: always revalidate rather than risk a stale mix of modules.
+    cacheControl: true,
+    maxAge: 0,
+  });
+}
