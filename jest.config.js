@@ -16,6 +16,8 @@ const common = {
   transformIgnorePatterns: [],
   moduleNameMapper: { '^@app/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
+  // Nest apps import it first thing in main.ts; specs that load decorated classes need it too.
+  setupFiles: ['reflect-metadata'],
 };
 module.exports = {
   projects: [
