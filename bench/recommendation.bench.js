@@ -3,32 +3,10 @@
 // project's own TypeScript engine (apps/recommendation/src/engine/item-cf.ts) compiled on the fly
 // with @swc/core. Prints a table and appends it to bench/RESULTS.md.
 // Usage: node bench/recommendation.bench.js [--users 1000] [--movies 2000] [--ratings 100000] [--no-record]
-const { transformSync } = require('@swc/core');
-const Module = require('node:module');
+require('./register-ts');
 const { appendFileSync, existsSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-
-const root = path.join(__dirname, '..');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const alias = /^@app\/([a-z-]+)$/.exec(request);
-  return resolve.call(this, alias ? path.join(root, 'libs', alias[1], 'src') : request, ...rest);
-};
-require.extensions['.ts'] = (module, filename) => {
-  const source = require('node:fs').readFileSync(filename, 'utf8');
-  const { code } = transformSync(source, {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require('reflect-metadata');
 const { buildItemCf, recommend } = require('../apps/recommendation/src/engine/item-cf.ts');
 
 const arg = (name, fallback) => {
@@ -41,16 +19,7 @@ const RATINGS = arg('ratings', 100000);
 const NEIGHBOURS = 50;
 
 // Deterministic data with structure: 20 taste groups over 20 genres, popularity skewed towards low ids.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { mulberry32 } = require('../apps/movie/src/demo/demo-data.ts');
 const rand = mulberry32(42);
 const hex = (prefix, n) => prefix + n.toString(16).padStart(22, '0');
 const movieIds = Array.from({ length: MOVIES }, (_, i) => hex('aa', i));
