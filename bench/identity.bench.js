@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global setTimeout, setInterval, clearInterval, fetch, performance, Buffer -- Node globals; the lint config only declares a few */
 // Identity benchmarks (run after `npm run build`): `node bench/identity.bench.js`
 //  1. access-token verifications per second on one core, exactly as libs/auth verifies them
 //     (jsonwebtoken 9, HS256 only, issuer checked, a createSecretKey KeyObject), next to a string secret;

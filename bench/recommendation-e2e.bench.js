@@ -3,7 +3,6 @@
 // straight into the movie service's database, then POST /api/v2/recommendations/rebuild is timed
 // (export over RPC + build + storing the similarities), then GET /api/v2/recommendations latency
 // for many users. Needs `npm run build` first. Appends its table to bench/RESULTS.md.
-/* global fetch, setTimeout */
 const { spawn } = require('node:child_process');
 const { appendFileSync, mkdtempSync, readFileSync, rmSync, existsSync } = require('node:fs');
 const { createServer } = require('node:net');

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global fetch, setTimeout */
 // Resilience benchmark (run `npm run build` first): split-mode p50 vs one-process p50 on /health/ready (one health
 // call per service over the transport) at 10 connections, then fail-fast latency with every breaker open.
 // Usage: node bench/resilience.bench.js [--transport tcp|nats] [--duration 10]
