@@ -2,7 +2,6 @@
 // The image's HEALTHCHECK: GET /health/ready on the HTTP port of the app this container runs (APP).
 // It reads the settings the app reads (config/default.yaml, config/<NODE_ENV>.yaml, the environment),
 // so a port moved by SERVICES_<APP>_HEALTH_PORT or PORT is followed. `--print` prints the URL only.
-/* global fetch, AbortSignal */
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
