@@ -208,6 +208,8 @@ describe('identity v1: the original contract through the gateway (one process)',
       [
         '/api/v1/admin/auth',
         '/api/v1/login',
+        '/api/v1/movies',
+        '/api/v1/movies/list',
         '/api/v1/users',
         '/api/v1/users/detail/{id}',
         '/api/v1/users/list',

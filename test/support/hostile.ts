@@ -73,7 +73,7 @@ export function hostileBody(fields: string[]): fc.Arbitrary<{ raw: string; conte
     deepJson.map((raw) => ({ raw, contentType: 'application/json' })),
     fc.constant({ raw: JSON.stringify({ x: 'y'.repeat(150_000) }), contentType: 'application/json' }),
     known.map((o) => ({
-      raw: new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)])).toString(),
+      raw: new URLSearchParams(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString(),
       contentType: 'application/x-www-form-urlencoded',
     })),
     fc

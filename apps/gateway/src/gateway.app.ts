@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
@@ -5,7 +6,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { createValidationPipe, HttpErrorFilter, resolveHttpError, sendHttpError } from '@app/common';
+import {
+  AppError,
+  createValidationPipe,
+  ErrorCode,
+  HttpErrorFilter,
+  jsonDepth,
+  MAX_BODY_DEPTH,
+  resolveHttpError,
+  sendHttpError,
+} from '@app/common';
 import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
@@ -31,6 +41,21 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     // Idle keep-alive sockets are closed on shutdown; requests in flight finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Errors raised before a route is found (URL too long, bad URL) get the same {code, message} shape.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendHttpError(reply, resolveHttpError(error)),
+    // Requests Node cannot even parse (headers too large, garbage) still get a JSON body.
+    clientErrorHandler: (error, socket) => {
+      const tooLarge = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW';
+      const [status, text, message] = tooLarge
+        ? [431, 'Request Header Fields Too Large', 'Request headers too large']
+        : [400, 'Bad Request', 'Malformed request'];
+      const body = JSON.stringify({ code: tooLarge ? 1003 : 1007, message });
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, drain), adapter, {
     bufferLogs: true,
@@ -40,6 +65,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
+  // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
+  fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -62,6 +89,13 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     .map((o) => o.trim())
     .filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, credentials: false });
+  fastify.addHook('preValidation', (request, reply, done) => {
+    if (jsonDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      sendHttpError(reply, resolveHttpError(AppError.badRequest('Request body is nested too deeply', ErrorCode.VALIDATION)));
+      return;
+    }
+    done();
+  });
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (drain.draining) {
       reply.header('Connection', 'close');

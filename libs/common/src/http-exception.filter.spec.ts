@@ -31,3 +31,13 @@ describe('resolveHttpError', () => {
     expect(resolveHttpError({ status: 500, code: 1000, message: 'E11000 at repo.ts:12' }).body.message).toBe('Internal server error');
   });
 });
+
+describe('jsonDepth', () => {
+  it('measures nesting without recursion and stops at the limit', () => {
+    const { jsonDepth } = jest.requireActual('./body-depth') as typeof import('./body-depth');
+    expect(jsonDepth({ a: { b: [1, { c: 2 }] } }, 16)).toBe(4);
+    expect(jsonDepth('text', 16)).toBe(0);
+    const deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
+    expect(jsonDepth(deep, 16)).toBe(17);
+  });
+});

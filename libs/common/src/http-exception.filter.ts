@@ -21,6 +21,7 @@ const FASTIFY_ERRORS: Record<string, [number, ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, ErrorCode.BAD_REQUEST, 'Invalid content length'],
   FST_INVALID_MULTIPART_CONTENT_TYPE: [415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported content type'],
   FST_ERR_BAD_URL: [400, ErrorCode.BAD_REQUEST, 'Malformed URL'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, ErrorCode.BAD_REQUEST, 'URI too long'],
 };
 
 export interface ResolvedError {

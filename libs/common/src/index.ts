@@ -5,3 +5,4 @@ export * from './http-exception.filter';
 export * from './rpc-exception.filter';
 export * from './pagination';
 export * from './object-id';
+export * from './body-depth';
