@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -146,44 +147,8 @@ export class CreateMovieDto {
   year?: number;
 }
 
-export class UpdateMovieDto {
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  url?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  coverImage?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string;
-
-  @IsOptional()
-  @Transform(trimAll)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(50, { each: true })
-  genres?: string[];
-
-  @IsOptional()
-  @IsInt()
-  @Min(1870)
-  @Max(2100)
-  year?: number;
-}
+/** Every field of a new movie, each optional (PartialType keeps the validation rules). */
+export class UpdateMovieDto extends PartialType(CreateMovieDto) {}
 
 /** v1 `POST /api/v1/movies` body: the four original string fields (an `id` from old clients is ignored). */
 export class CreateMovieV1Dto {

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '@app/common';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export const USER_PATTERNS = {
   create: 'user.create',
@@ -60,21 +60,7 @@ export class UserIdPayload {
   id: string;
 }
 
-export class ListUsersPayload {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
+export class ListUsersPayload extends PageQuery {
   /** Username prefix, matched case-insensitively. */
   @IsOptional()
   @IsString()
