@@ -7,7 +7,7 @@
 const { spawn } = require('node:child_process');
 const { createSecretKey, randomUUID } = require('node:crypto');
 const { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { freePort, sleep } = require('./lib');
 const os = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -39,19 +39,6 @@ function verificationsPerSecond(key, seconds) {
   }
   return count / (Number(now - start) / 1e9);
 }
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startSystem() {
   const port = await freePort();

@@ -5,7 +5,7 @@
 // for many users. Needs `npm run build` first. Appends its table to bench/RESULTS.md.
 const { spawn } = require('node:child_process');
 const { appendFileSync, mkdtempSync, readFileSync, rmSync, existsSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { freePort, sleep } = require('./lib');
 const os = require('node:os');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
@@ -25,15 +25,6 @@ const sign = (sub, role) =>
     issuer: config.jwt.issuer,
     expiresIn: 3600,
   });
-const freePort = () =>
-  new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => r(p));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 require('./register-ts');
 const { mulberry32 } = require('../apps/movie/src/demo/demo-data.ts');
 
@@ -163,7 +154,7 @@ async function main() {
         path.join(__dirname, 'RESULTS.md'),
         `\n## Recommendations through the running system (split mode, FerretDB 1.24 on SQLite): ${new Date().toISOString()}\n\n` +
           `Machine: ${machine}; shared with other work while measured. Gateway -> recommendation -> movie over TCP; ` +
-          "a request scores from the in-memory model and per-user snapshot, and fetches from the movie service only the movie details it has not cached (60 s).\n\n" +
+          'a request scores from the in-memory model and per-user snapshot, and fetches from the movie service only the movie details it has not cached (60 s).\n\n' +
           `${table}\n`,
       );
     }

@@ -4,7 +4,7 @@
 // Usage: node bench/resilience.bench.js [--transport tcp|nats] [--duration 10]
 const { spawn } = require('node:child_process');
 const { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { freePort, sleep } = require('./lib');
 const os = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -18,18 +18,6 @@ const arg = (name, fallback) => {
 const TRANSPORT = arg('transport', 'tcp');
 const DURATION = Number(arg('duration', '10'));
 const CONNECTIONS = 10;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(mode) {
   const port = await freePort();

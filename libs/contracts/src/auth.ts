@@ -6,7 +6,8 @@ export const AUTH_PATTERNS = {
   logout: 'auth.logout',
 } as const;
 
-export class LoginPayload {
+/** A username and password as typed: bounded, never parsed as operators. */
+export class CredentialsDto {
   @IsString()
   @Length(1, 256)
   username: string;
@@ -14,7 +15,9 @@ export class LoginPayload {
   @IsString()
   @Length(1, 256)
   password: string;
+}
 
+export class LoginPayload extends CredentialsDto {
   /** v1 clients only take an access token: no refresh token is stored for them. */
   @IsOptional()
   @IsBoolean()

@@ -1,4 +1,4 @@
-import { PartialType } from '@nestjs/swagger';
+import { PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -151,31 +151,10 @@ export class CreateMovieDto {
 export class UpdateMovieDto extends PartialType(CreateMovieDto) {}
 
 /** v1 `POST /api/v1/movies` body: the four original string fields (an `id` from old clients is ignored). */
-export class CreateMovieV1Dto {
+export class CreateMovieV1Dto extends PickType(CreateMovieDto, ['name', 'url', 'coverImage', 'description'] as const) {
   @IsOptional()
   @IsString()
   id?: string;
-
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  url?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  coverImage?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string;
 }
 
 export class IdPayload {

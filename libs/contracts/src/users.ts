@@ -1,3 +1,4 @@
+import { CredentialsDto } from './auth';
 import { PageQuery } from '@app/common';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
@@ -90,12 +91,4 @@ export class UpdateUserPayload extends UserIdPayload {
   currentPassword?: string;
 }
 
-export class VerifyCredentialsPayload {
-  @IsString()
-  @Length(1, 256)
-  username: string;
-
-  @IsString()
-  @Length(1, 256)
-  password: string;
-}
+export class VerifyCredentialsPayload extends CredentialsDto {}

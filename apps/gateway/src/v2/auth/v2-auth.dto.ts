@@ -1,5 +1,5 @@
 import { IsString, Length, Matches } from 'class-validator';
-import { USERNAME_PATTERN, USERNAME_RULE } from '@app/contracts';
+import { CredentialsDto, RefreshTokenPayload, USERNAME_PATTERN, USERNAME_RULE } from '@app/contracts';
 
 export class RegisterDto {
   /** 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */
@@ -13,22 +13,10 @@ export class RegisterDto {
   password: string;
 }
 
-export class LoginDto {
-  @IsString()
-  @Length(1, 256)
-  username: string;
+export class LoginDto extends CredentialsDto {}
 
-  @IsString()
-  @Length(1, 256)
-  password: string;
-}
-
-export class RefreshDto {
-  /** The refresh token from the last login or refresh */
-  @IsString()
-  @Length(1, 512)
-  refreshToken: string;
-}
+/** The refresh token from the last login or refresh */
+export class RefreshDto extends RefreshTokenPayload {}
 
 export class TokenPairDto {
   accessToken: string;

@@ -1,17 +1,9 @@
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { USER_ROLES, USERNAME_PATTERN, USERNAME_RULE, UserRole } from '@app/contracts';
+import { RegisterDto } from '../auth/v2-auth.dto';
 
-export class CreateUserDto {
-  /** 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */
-  @IsString()
-  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
-  username: string;
-
-  /** 8–128 characters */
-  @IsString()
-  @Length(8, 128)
-  password: string;
-
+/** The self sign-up fields, plus the role an admin may give. */
+export class CreateUserDto extends RegisterDto {
   @IsOptional()
   @IsIn(USER_ROLES)
   role?: UserRole;
