@@ -196,9 +196,3 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
   }
   throw new EmbeddedDbError(`Cannot start the embedded database. ${errors.join('; ')}. ${HOW_TO_SET_URI}`);
 }
-
-/** Used by tests to learn whether a build is cached, without starting anything. */
-export function ferretDbCachedBinary(cacheDir = defaultCacheDir()): string | undefined {
-  const bin = join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'bin', 'ferretdb');
-  return existsSync(bin) ? bin : undefined;
-}

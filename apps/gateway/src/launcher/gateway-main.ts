@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ServiceName } from '@app/config';
+import { AppConfig } from '@app/config';
 import { isPortFree } from '@app/database';
 import { fail, installShutdown, ShutdownStep } from '@app/runtime';
 import { createGatewayApp } from '../gateway.app';
@@ -34,4 +34,3 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   return app;
 }
 
-export const describeServices = (names: readonly ServiceName[]) => names.join(', ');
