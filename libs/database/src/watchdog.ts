@@ -13,7 +13,8 @@ function stop() {
   if (stopping) return;
   stopping = true;
   try { child.kill('SIGTERM'); } catch {}
-  setTimeout(() => { try { child.kill('SIGKILL'); } catch {} process.exit(0); }, 3000).unref();
+  // Escalate, but still leave only once the server is really gone (the exit handler below).
+  setTimeout(() => { try { child.kill('SIGKILL'); } catch {} }, 3000).unref();
 }
 child.on('exit', (code, signal) => process.exit(stopping ? 0 : (code ?? 1)));
 process.stdin.on('end', stop);
