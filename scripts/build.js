@@ -7,7 +7,7 @@ const { cpSync, existsSync, readdirSync, rmSync, statSync } = require('node:fs')
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const apps = ['gateway', 'auth', 'user', 'movie', 'recommendation'];
+const apps = ['gateway', 'auth', 'user', 'movie', 'recommendation', 'platform'];
 const dashboardSrc = join(root, 'apps', 'dashboard');
 const dashboardOut = join(root, 'dist', 'dashboard');
 

@@ -6,7 +6,7 @@ import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
 import { EmbeddedDb, freePort, isPortFree, startEmbeddedDb } from '@app/database';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
-import { assertPortFree } from './gateway-main';
+import { assertPortFree } from '../../gateway/src/gateway-main';
 
 export interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;

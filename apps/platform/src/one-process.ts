@@ -1,7 +1,7 @@
 import { AppConfig, SERVICE_NAMES } from '@app/config';
 import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/database';
 import { RunningService, startService } from '@app/runtime';
-import { assertPortFree, startGateway } from './gateway-main';
+import { assertPortFree, startGateway } from '../../gateway/src/gateway-main';
 import { SERVICE_MODULES } from './service-modules';
 
 /** `npm start`: the gateway and every service in one Node process, each service behind its transport. */
