@@ -23,17 +23,17 @@ class FakeKubeDns {
         const name = question.name.toLowerCase();
         if (question.type === Packet.TYPE.A) {
           for (const address of this.a.get(name) ?? []) {
-            response.answers.push({ name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 5, address });
+            response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.A, ttl: 5, address }));
           }
         } else if (question.type === Packet.TYPE.SRV) {
           for (const r of this.srv.get(name) ?? []) {
-            response.answers.push({ name, type: Packet.TYPE.SRV, class: Packet.CLASS.IN, ttl: 5, priority: 0, ...r });
+            response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.SRV, ttl: 5, priority: 0, ...r }));
           }
         }
         send(response);
       },
     });
-    await this.server.listen({ udp: { port: this.port, address: '127.0.0.1', type: 'udp4' } });
+    await this.server.listen({ udp: { port: this.port, address: '127.0.0.1' } });
   }
 
   stop(): Promise<void> {

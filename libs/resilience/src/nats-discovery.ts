@@ -20,6 +20,7 @@ export function leaveSubject(subjectPrefix: string): string {
 }
 
 const jc = JSONCodec<unknown>();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function connectInBackground(config: AppConfig, name: string): Promise<NatsConnection> {
   // waitOnFirstConnect: a registry that is down at start-up is retried like one that goes away later.
@@ -103,24 +104,22 @@ export class NatsDiscovery implements DiscoverySource {
     const names = new Map(this.services.map((s) => [natsServiceName(this.config.nats.subjectPrefix, s), s]));
     const maxWait = Math.max(100, Math.min(300, Math.floor(this.config.registry.pollMs / 2)));
     const records: RegistryRecord[] = [];
-    let answers: AsyncIterable<unknown>;
     try {
-      answers = await nc.services.client({ strategy: RequestStrategy.Timer, maxWait }).ping();
+      const answers = await nc.services.client({ strategy: RequestStrategy.Timer, maxWait }).ping();
+      for await (const raw of answers) {
+        const answer = raw as PingAnswer;
+        if (!answer.name || !names.has(answer.name)) continue; // another system's service, or not one of ours
+        const meta = answer.metadata ?? {};
+        const record = validateRecord(
+          { id: answer.id, service: meta.service, host: meta.host, port: meta.port, weight: meta.weight, version: answer.version, metadata: meta },
+          this.services,
+        );
+        if (typeof record === 'string') this.warnOnce(`${answer.name}/${answer.id}`, record);
+        else records.push(record);
+      }
     } catch (err) {
-      // No service at all on the server: a complete, empty answer.
-      if ((err as { code?: string }).code === '503') return records;
-      throw err;
-    }
-    for await (const raw of answers) {
-      const answer = raw as PingAnswer;
-      if (!answer.name || !names.has(answer.name)) continue; // another system's service, or not one of ours
-      const meta = answer.metadata ?? {};
-      const record = validateRecord(
-        { id: answer.id, service: meta.service, host: meta.host, port: meta.port, weight: meta.weight, version: answer.version, metadata: meta },
-        this.services,
-      );
-      if (typeof record === 'string') this.warnOnce(`${answer.name}/${answer.id}`, record);
-      else records.push(record);
+      // No service at all on the server (the server answers 503, no responders): a complete, empty answer.
+      if (!/503|no responders/i.test(`${(err as { code?: string }).code} ${(err as Error).message}`)) throw err;
     }
     return records;
   }
@@ -208,13 +207,19 @@ export function announceInstance(config: AppConfig, me: AnnouncedInstance): Anno
         return;
       }
       await ready;
-      const id = service?.info().id;
-      await service?.stop();
-      if (id) nc.publish(leaveSubject(config.nats.subjectPrefix), jc.encode({ id, service: me.service }));
-      await nc.flush();
-      logger.log(`left the registry; still serving for ${config.registry.leaveGraceMs} ms`);
-      await new Promise((r) => setTimeout(r, config.registry.leaveGraceMs));
-      await nc.drain();
+      const conn = nc;
+      try {
+        const id = service?.info().id;
+        await service?.stop().catch(() => undefined);
+        if (id) conn.publish(leaveSubject(config.nats.subjectPrefix), jc.encode({ id, service: me.service }));
+        // With NATS away a flush would wait for its return: the shutdown does not.
+        await Promise.race([conn.flush(), sleep(1000)]);
+        logger.log(`left the registry; still serving for ${config.registry.leaveGraceMs} ms`);
+      } catch (err) {
+        logger.warn(`could not say goodbye on NATS (${(err as Error).message}): callers drop this instance after registry.expireMs`);
+      }
+      await sleep(config.registry.leaveGraceMs);
+      await conn.close().catch(() => undefined);
     },
   };
 }

@@ -61,7 +61,6 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly startedAt = new Date().toISOString();
   private readonly source?: DiscoverySource;
   private readonly state: RegistryState;
-  private expiryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -90,9 +89,6 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.source) return;
     await this.source.start(this.listener(), Math.max(2000, 4 * this.config.registry.pollMs));
-    // A killed instance never says goodbye: it leaves when the registry has not listed it for expireMs.
-    this.expiryTimer = setInterval(() => this.expire(), Math.min(this.config.registry.pollMs, 500));
-    this.expiryTimer.unref();
   }
 
   private listener(): DiscoveryListener {
@@ -143,12 +139,8 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
       this.logger.log(`${record.service} instance ${record.host}:${record.port} (weight ${record.weight}) joined via ${this.state.source}`);
     }
     for (const service of changed) this.publish(service);
-    this.expire(now);
-  }
-
-  private expire(now = Date.now()): void {
-    // Last known instances stay while the registry cannot be asked: their breakers still guard every call.
-    if (!this.state.reachable) return;
+    // A killed instance never says goodbye: it leaves once complete answers have not listed it for expireMs. Only
+    // answers expire anything, so while the registry cannot be asked the last known instances stay.
     for (const [service, entries] of this.tracked) {
       for (const entry of entries.values()) {
         if (now - entry.lastSeen > this.config.registry.expireMs) this.remove(service, entry, `not listed for ${now - entry.lastSeen} ms`);
@@ -208,7 +200,6 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.expiryTimer);
     await this.source?.stop();
     await Promise.all([...this.clients.values()].map((c) => c.close()));
   }
