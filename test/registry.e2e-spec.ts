@@ -43,7 +43,8 @@ describe('registry: instances join and leave a running split system (REGISTRY=na
   const startInstance = (weight: number): Started => {
     const proc = spawn(process.execPath, [PLATFORM_MAIN, 'instance', 'movie', '--weight', String(weight)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: system.dataDir, MONGO_URI: '' },
+      // info: the instance logs when it is announced and when it has left.
+      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: system.dataDir, MONGO_URI: '', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -27,7 +27,7 @@ function ago(iso: string | undefined): string {
 interface Readiness {
   status?: string;
   message?: string;
-  details?: Record<string, { status?: string; reason?: string; instance?: string }>;
+  details?: Record<string, { status?: string; reason?: string; instance?: string; registry?: string }>;
 }
 
 /** Operators' page: gateway readiness and one card per service with its breakers, refreshed every 2 s. */
@@ -99,6 +99,7 @@ export function overviewView(ctx: Context): View {
             h('strong', {}, name),
             ` ${d.status === 'up' ? 'up' : 'down'}`,
             d.reason ? h('span', { class: 'muted' }, ` (${d.reason})`) : null,
+            d.registry ? h('span', { class: 'muted' }, ` · registry: ${d.registry}`) : null,
           ),
         ),
       ),
