@@ -39,11 +39,19 @@ async function main() {
     await waitHttp(`${baseUrl}/health/ready`, system);
     let reading = true;
     const reader = (async () => {
-      while (reading) await fetch(`${baseUrl}/api/v2/genres`).then((r) => r.text(), () => sleep(20));
+      while (reading)
+        await fetch(`${baseUrl}/api/v2/genres`).then(
+          (r) => r.text(),
+          () => sleep(20),
+        );
     })();
     for (let run = 1; run <= RUNS; run++) {
       const started = Date.now();
-      const instance = spawnProcess([GATEWAY, 'instance', 'movie', '--weight', '1'], { NODE_ENV: 'test', DATA_DIR: dataDir, MONGO_URI: '' }, 'instance');
+      const instance = spawnProcess(
+        [GATEWAY, 'instance', 'movie', '--weight', '1'],
+        { NODE_ENV: 'test', DATA_DIR: dataDir, MONGO_URI: '' },
+        'instance',
+      );
       const pid = instance.proc.pid;
       let announced = 0;
       let listed = 0;

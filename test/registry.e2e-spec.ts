@@ -55,7 +55,8 @@ describe('registry: instances join and leave a running split system (REGISTRY=na
     started.push(s);
     return s;
   };
-  const announced = (s: Started) => waitFor(async () => s.output().includes('announced on NATS'), 60_000, `instance ${s.pid} to announce itself`);
+  const announced = (s: Started) =>
+    waitFor(async () => s.output().includes('announced on NATS'), 60_000, `instance ${s.pid} to announce itself`);
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -160,7 +161,15 @@ describe('registry: instances join and leave a running split system (REGISTRY=na
     const port = await freePort();
     gateway = spawn(process.execPath, [GATEWAY_MAIN], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', MODE: 'split', PORT: String(port), REGISTRY: 'nats', NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        MODE: 'split',
+        PORT: String(port),
+        REGISTRY: 'nats',
+        NATS_URL: nats.url,
+        NATS_SUBJECT_PREFIX: prefix,
+      },
       stdio: 'ignore',
     });
     const baseUrl = `http://127.0.0.1:${port}`;

@@ -19,12 +19,16 @@ export function parseInstanceArgs(argv: string[]): InstanceArgs {
   }
   const args: InstanceArgs = { service: service as ServiceName, weight: 1 };
   for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = rest[i].split('=', 2);
+    const given = rest[i];
+    const [flag, inline] = given.split('=', 2);
     const value = inline ?? rest[++i];
     const n = Number(value);
     if (flag === '--weight' && Number.isInteger(n) && n >= 1 && n <= 1000) args.weight = n;
     else if (flag === '--port' && Number.isInteger(n) && n >= 1 && n <= 65535) args.port = n;
-    else throw new Error(`Bad argument ${rest[i]}${inline === undefined && value !== undefined ? ` ${value}` : ''}: expected --weight 1..1000 or --port 1..65535`);
+    else
+      throw new Error(
+        `Bad argument ${given}${inline === undefined && value !== undefined ? ` ${value}` : ''}: expected --weight 1..1000 or --port 1..65535`,
+      );
   }
   return args;
 }

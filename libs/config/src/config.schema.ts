@@ -79,7 +79,9 @@ export const configSchema = z
     }),
     nats: z.object({
       url: z.string().min(1),
-      subjectPrefix: z.string().regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
+      subjectPrefix: z
+        .string()
+        .regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
     }),
     registry: z.object({
       mode: z.enum(['static', 'nats', 'dns']),

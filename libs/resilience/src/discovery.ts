@@ -37,7 +37,15 @@ export interface DiscoverySource {
  * a bad record (unknown service, bad port, weight <= 0) is ignored with a warning, never trusted.
  */
 export function validateRecord(
-  raw: { id?: unknown; service?: unknown; host?: unknown; port?: unknown; weight?: unknown; version?: unknown; metadata?: Record<string, string> },
+  raw: {
+    id?: unknown;
+    service?: unknown;
+    host?: unknown;
+    port?: unknown;
+    weight?: unknown;
+    version?: unknown;
+    metadata?: Record<string, string>;
+  },
   known: readonly ServiceName[],
 ): RegistryRecord | string {
   const id = typeof raw.id === 'string' && raw.id ? raw.id : undefined;

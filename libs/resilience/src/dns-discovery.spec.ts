@@ -98,7 +98,10 @@ describe('REGISTRY=dns against a DNS server', () => {
     expect(addresses(r)).toEqual(['10.0.0.2:8809:1']);
     const status = r.status().find((s) => s.name === 'movie')!;
     expect(status.registry).toMatchObject({ source: 'dns', reachable: true });
-    expect(status.instances[0]).toMatchObject({ source: 'dns', metadata: { host: '10.0.0.2', port: '8809', dnsName: 'movie-headless.test.svc' } });
+    expect(status.instances[0]).toMatchObject({
+      source: 'dns',
+      metadata: { host: '10.0.0.2', port: '8809', dnsName: 'movie-headless.test.svc' },
+    });
 
     // Scaled to zero: the name has no records, which is an answer (not an outage).
     dns.a.delete('movie-headless.test.svc');

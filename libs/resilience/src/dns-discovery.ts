@@ -76,7 +76,10 @@ export class DnsDiscovery implements DiscoverySource {
     for (const r of raw) {
       const metadata: Record<string, string> = { host: r.host, port: String(r.port), weight: String(r.weight), dnsName: name };
       if (r.target) metadata.target = r.target;
-      const record = validateRecord({ id: `${service}@${r.host}:${String(r.port)}`, service, ...r, version: 'unknown', metadata }, this.services);
+      const record = validateRecord(
+        { id: `${service}@${r.host}:${String(r.port)}`, service, ...r, version: 'unknown', metadata },
+        this.services,
+      );
       if (typeof record === 'string') this.warnOnce(`${name}/${r.host}:${String(r.port)}`, record);
       else records.push(record);
     }

@@ -91,7 +91,10 @@ export class NatsDiscovery implements DiscoverySource {
         if (!this.stopped) this.timer = setTimeout(() => void poll(), this.config.registry.pollMs);
       }
     };
-    void connecting.then(() => poll(), () => undefined);
+    void connecting.then(
+      () => poll(),
+      () => undefined,
+    );
     // Until connected, say so on the poll clock too (the listener logs only the first time).
     this.timer = setTimeout(() => {
       if (!this.nc) listener.unreachable(`cannot reach NATS at ${this.config.nats.url}`);
@@ -111,7 +114,15 @@ export class NatsDiscovery implements DiscoverySource {
         if (!answer.name || !names.has(answer.name)) continue; // another system's service, or not one of ours
         const meta = answer.metadata ?? {};
         const record = validateRecord(
-          { id: answer.id, service: meta.service, host: meta.host, port: meta.port, weight: meta.weight, version: answer.version, metadata: meta },
+          {
+            id: answer.id,
+            service: meta.service,
+            host: meta.host,
+            port: meta.port,
+            weight: meta.weight,
+            version: answer.version,
+            metadata: meta,
+          },
           this.services,
         );
         if (typeof record === 'string') this.warnOnce(`${answer.name}/${answer.id}`, record);

@@ -58,6 +58,8 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Registry');
   private readonly clients = new Map<ServiceName, ServiceClient>();
   private readonly tracked = new Map<ServiceName, Map<string, Tracked>>();
+  /** Instances that said they leave, by id, with when: kept for expireMs. */
+  private readonly departed = new Map<string, number>();
   private readonly startedAt = new Date().toISOString();
   private readonly source?: DiscoverySource;
   private readonly state: RegistryState;
@@ -82,7 +84,8 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
       this.clients.set(name, new ServiceClient(name, config.transport, instances, options));
       this.tracked.set(name, new Map());
     }
-    if (dynamic && services.length > 0) this.source = mode === 'nats' ? new NatsDiscovery(config, services) : new DnsDiscovery(config, services);
+    if (dynamic && services.length > 0)
+      this.source = mode === 'nats' ? new NatsDiscovery(config, services) : new DnsDiscovery(config, services);
   }
 
   /** Waits for the registry's first answer (bounded), so that a caller starting next to running instances is ready at once. */
@@ -95,6 +98,7 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
     return {
       seen: (records) => this.seen(records),
       left: (id) => {
+        this.departed.set(id, Date.now());
         for (const [service, entries] of this.tracked) {
           const entry = entries.get(id);
           if (entry) this.remove(service, entry, 'said it is leaving');
@@ -117,7 +121,10 @@ export class ServiceRegistry implements OnModuleInit, OnApplicationShutdown {
     this.state.lastError = null;
     this.state.lastAnswer = new Date(now).toISOString();
     const changed = new Set<ServiceName>();
+    for (const [id, at] of this.departed) if (now - at > this.config.registry.expireMs) this.departed.delete(id);
     for (const record of records) {
+      // An answer collected just before an instance said goodbye must not bring it back.
+      if (this.departed.has(record.id)) continue;
       const entries = this.tracked.get(record.service);
       if (!entries) continue; // a service this app never calls
       const entry = entries.get(record.id);

@@ -75,6 +75,8 @@ export class HealthController {
     const state = this.registry.registryState();
     const count = this.registry.client(name).instances.length;
     if (state.reachable) return { registry: `${state.source}, ${count} instance${count === 1 ? '' : 's'}` };
-    return { registry: `${state.source} unreachable (${state.lastError ?? 'no answer'}): using ${count} last known instance${count === 1 ? '' : 's'}` };
+    return {
+      registry: `${state.source} unreachable (${state.lastError ?? 'no answer'}): using ${count} last known instance${count === 1 ? '' : 's'}`,
+    };
   }
 }

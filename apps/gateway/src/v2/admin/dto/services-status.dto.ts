@@ -30,7 +30,8 @@ export class InstanceStatusDto {
 
 export class RegistryStateDto {
   @ApiProperty({ enum: ['static', 'nats', 'dns'] }) source!: string;
-  @ApiProperty({ description: 'False while the registry does not answer: the instances listed are the last known ones' }) reachable!: boolean;
+  @ApiProperty({ description: 'False while the registry does not answer: the instances listed are the last known ones' })
+  reachable!: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastAnswer!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
 }
