@@ -12,6 +12,8 @@ export async function runOneProcess(config: AppConfig): Promise<void> {
     db = await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
     config.mongo.uri = db.uri;
   }
+  // Every instance is in this process and known up front: nothing to discover.
+  config.registry.mode = 'static';
   if (config.transport === 'tcp') {
     // Nothing outside this process needs the services' ports, so any free ones will do.
     for (const name of SERVICE_NAMES) {
