@@ -182,23 +182,21 @@ describe('packaging: docker-compose.yml', () => {
     expect(Object.keys(services.gateway.depends_on)).toEqual(expect.arrayContaining(appContainers.filter((n) => n !== 'gateway')));
   });
 
-  it('points every instance list at real containers and ports, weighted for movie', () => {
+  it('finds instances through the NATS registry: each container announces its own address, movie weighted 3:1', () => {
     for (const name of appContainers) {
       const config = configFor({ ...imageEnv, ...envOf(name) });
-      for (const service of SERVICE_NAMES) {
-        const instances = config.services[service].instances || `${config.services[service].host}:${config.services[service].port}:1`;
-        for (const spec of instances.split(',')) {
-          const [host, port] = spec.split(':');
-          expect(services[host]).toBeDefined();
-          const target = configFor({ ...imageEnv, ...envOf(host) });
-          expect(envOf(host).APP).toBe(service);
-          expect(Number(port)).toBe(trafficPort(service, target));
-          // The target listens on every interface of its container.
-          expect(target.services[service].bindHost).toBe('0.0.0.0');
-        }
+      expect([name, config.registry.mode]).toEqual([name, 'nats']);
+      // No fixed address list to go stale: instances come and go through the registry.
+      for (const service of SERVICE_NAMES) expect(config.services[service].instances).toBe('');
+      const app = envOf(name).APP;
+      if (app !== 'gateway') {
+        // Listening on every interface, with no advertiseHost: the instance announces its container's own address.
+        expect(config.services[app as (typeof SERVICE_NAMES)[number]].bindHost).toBe('0.0.0.0');
+        expect(config.services[app as (typeof SERVICE_NAMES)[number]].advertiseHost).toBe('');
       }
     }
-    expect(configFor({ ...imageEnv, ...envOf('gateway') }).services.movie.instances).toBe('movie-1:8809:3,movie-2:8809:1');
+    const weight = (name: string) => configFor({ ...imageEnv, ...envOf(name) }).services.movie.weight;
+    expect([weight('movie-1'), weight('movie-2')]).toEqual([3, 1]);
   });
 
   it('publishes only the gateway, on its HTTP port', () => {
@@ -208,16 +206,16 @@ describe('packaging: docker-compose.yml', () => {
     expect(Number(interpolate(services.gateway.ports[0], 'ports').split(':').pop())).toBe(config.http.port);
   });
 
-  it('has a nats profile that adds NATS and switches the transport', () => {
-    expect(services.nats.profiles).toEqual(['nats']);
+  it('runs NATS for the registry, and TRANSPORT=nats sends the calls over it too', () => {
+    expect(services.nats.profiles).toBeUndefined();
     expect(services.nats.image).toMatch(/^nats:/);
     const natsPort = String(services.nats.healthcheck.test.join(' ')).match(/:(\d+)\/healthz/)![1];
     expect(services.nats.command.join(' ')).toContain(natsPort);
     for (const name of appContainers) {
       const raw = (services[name].environment as Tree).TRANSPORT as string;
       expect(raw).toBe('${TRANSPORT:-tcp}');
-      expect(configFor({ ...imageEnv, ...envOf(name), TRANSPORT: 'nats' }).nats.url).toBe('nats://nats:4222');
-      expect(services[name].depends_on.nats).toEqual({ condition: 'service_healthy', required: false });
+      expect(configFor({ ...imageEnv, ...envOf(name) }).nats.url).toBe('nats://nats:4222');
+      expect(services[name].depends_on.nats).toEqual({ condition: 'service_healthy' });
     }
   });
 });
