@@ -7,8 +7,8 @@ import { Change, ChangeRecord } from './change.schema';
 export class ChangesRepository {
   constructor(@InjectModel(Change.name) private readonly model: Model<Change>) {}
 
-  async append(change: Change): Promise<void> {
-    await this.model.create(change);
+  async appendMany(changes: Change[]): Promise<void> {
+    await this.model.insertMany(changes, { lean: true });
   }
 
   after(after: string | undefined, limit: number): Promise<ChangeRecord[]> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, Types } from 'mongoose';
@@ -5,22 +6,33 @@ import { AppError } from '@app/common';
 import { isDuplicateKey } from './duplicate-key';
 import { Rating, RatingRecord } from './rating.schema';
 
+/** A rating's _id derived from its movie and user (first 12 bytes of a SHA-1), so one user's rating is found by _id. */
+export function ratingId(movieId: string, userId: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha1').update(`${movieId}:${userId}`).digest().subarray(0, 12));
+}
+
 @Injectable()
 export class RatingsRepository {
   constructor(@InjectModel(Rating.name) private readonly model: Model<Rating>) {}
 
   /**
-   * Sets the user's rating (created or replaced) and returns it as it was before (null: it is new). A concurrent
-   * first rating of the same pair can make the upsert raise 11000; it then replaces the one that won.
+   * Sets the user's rating (created or replaced) and returns it as it was before (null: it is new). Addressed by
+   * its derived _id, the one lookup FerretDB 1.x does without scanning the table. A concurrent first rating of the
+   * same pair, or a rating stored before ids were derived, makes the upsert raise 11000: it then replaces that one.
    */
   async upsert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord | null> {
-    const filter = { movieId: new Types.ObjectId(movieId), userId };
-    const update = { $set: { score, comment } };
+    const update = { $set: { score, comment }, $setOnInsert: { movieId: new Types.ObjectId(movieId), userId } };
     try {
-      return await this.model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'before' }).lean<RatingRecord>().exec();
+      return await this.model
+        .findOneAndUpdate({ _id: ratingId(movieId, userId) }, update, { upsert: true, returnDocument: 'before' })
+        .lean<RatingRecord>()
+        .exec();
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const before = await this.model.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<RatingRecord>().exec();
+      const before = await this.model
+        .findOneAndUpdate({ movieId: new Types.ObjectId(movieId), userId }, { $set: { score, comment } }, { returnDocument: 'before' })
+        .lean<RatingRecord>()
+        .exec();
       if (!before) throw AppError.conflict('The rating changed meanwhile, try again');
       return before;
     }
@@ -38,8 +50,10 @@ export class RatingsRepository {
     return { sum, count: rows.length };
   }
 
-  remove(movieId: string, userId: string): Promise<RatingRecord | null> {
-    return this.model.findOneAndDelete({ movieId, userId }).lean<RatingRecord>().exec();
+  async remove(movieId: string, userId: string): Promise<RatingRecord | null> {
+    const removed = await this.model.findOneAndDelete({ _id: ratingId(movieId, userId) }).lean<RatingRecord>().exec();
+    // A rating stored before ids were derived has a random _id.
+    return removed ?? this.model.findOneAndDelete({ movieId, userId }).lean<RatingRecord>().exec();
   }
 
   async removeAllOfMovie(movieId: string): Promise<number> {
@@ -81,6 +95,7 @@ export class RatingsRepository {
   }
 
   async insertMany(ratings: Rating[]): Promise<number> {
-    return (await this.model.insertMany(ratings)).length;
+    const docs = ratings.map((r) => ({ ...r, _id: ratingId(String(r.movieId), r.userId) }));
+    return (await this.model.insertMany(docs)).length;
   }
 }
