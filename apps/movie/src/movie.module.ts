@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
+import { WriteGate } from './database/write-gate';
 import { DemoHandler } from './demo/demo.handler';
 import { DemoSeeder } from './demo/demo.seeder';
 import { Genre, GenreSchema } from './genres/genre.schema';
@@ -40,6 +41,7 @@ export class MovieModule {
       ],
       controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, ChangesHandler, DemoHandler],
       providers: [
+        WriteGate,
         MoviesRepository,
         GenresRepository,
         RatingsRepository,
