@@ -1,15 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page, PageQuery, ParseObjectIdPipe } from '@app/common';
-import {
-  CreateMovieDto,
-  MOVIE_PATTERNS,
-  MovieDto,
-  MovieQueryDto,
-  RateMovieDto,
-  RatingDto,
-  UpdateMovieDto,
-} from '@app/contracts';
+import { CreateMovieDto, MOVIE_PATTERNS, MovieDto, MovieQueryDto, RateMovieDto, RatingDto, UpdateMovieDto } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
 
@@ -64,11 +56,7 @@ export class MoviesController {
   @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
   @ApiBearerAuth()
   @Put(':id/rating')
-  rate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @Body() rating: RateMovieDto,
-    @BearerToken() token: string,
-  ): Promise<RatingDto> {
+  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
     return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
@@ -76,10 +64,7 @@ export class MoviesController {
   @ApiBearerAuth()
   @Delete(':id/rating')
   @HttpCode(204)
-  async unrate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @BearerToken() token: string,
-  ): Promise<void> {
+  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
   }
 
