@@ -1,19 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page, PageQuery, ParseObjectIdPipe } from '@app/common';
-import {
-  CreateMovieDto,
-  MOVIE_PATTERNS,
-  RECOMMENDATION_PATTERNS,
-  MovieDto,
-  MovieQueryDto,
-  RateMovieDto,
-  RatingDto,
-  UpdateMovieDto,
-} from '@app/contracts';
+import { CreateMovieDto, MOVIE_PATTERNS, MovieDto, MovieQueryDto, RateMovieDto, RatingDto, UpdateMovieDto } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import type { Principal } from '@app/auth';
-import { BearerToken, CurrentUser, Public, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')
@@ -66,35 +56,16 @@ export class MoviesController {
   @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
   @ApiBearerAuth()
   @Put(':id/rating')
-  async rate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @Body() rating: RateMovieDto,
-    @BearerToken() token: string,
-  ): Promise<RatingDto> {
-    const saved = await this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
-    await this.noteRating(saved.userId, movieId, saved.score, token);
-    return saved;
+  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
+    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
   @ApiOperation({ summary: "Remove the caller's rating of the movie" })
   @ApiBearerAuth()
   @Delete(':id/rating')
   @HttpCode(204)
-  async unrate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @BearerToken() token: string,
-    @CurrentUser() user: Principal,
-  ): Promise<void> {
+  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
-    await this.noteRating(user.id, movieId, undefined, token);
-  }
-
-  /** Tells the recommendation service at once; if it is away, its next build picks the change up. */
-  private noteRating(userId: string, movieId: string, score: number | undefined, token: string): Promise<unknown> {
-    return this.registry
-      .client('recommendation')
-      .send(RECOMMENDATION_PATTERNS.noteRating, { userId, movieId, score }, { token, fallback: () => null })
-      .catch(() => null);
   }
 
   @ApiOperation({ summary: "A movie's ratings, newest first" })
