@@ -223,7 +223,7 @@ function ensureBaseImage(base) {
 }
 
 /** `podman build` of the Dockerfile as it is; npm reaches the registry with this machine's CA and npm cache. */
-function buildProjectImage() {
+function buildProjectImage(figures) {
   const npmrc = join(WORK, 'build-npmrc');
   mkdirSync(WORK, { recursive: true });
   // Mounted at build time only (the image's global npmrc path): nothing of this machine is baked into the image.
@@ -239,7 +239,8 @@ function buildProjectImage() {
     { allowFail: true },
   );
   if (res.status !== 0) throw new Error(`podman build failed:\n${(res.stdout + res.stderr).trim().slice(-4000)}`);
-  log(`${PROJECT_IMAGE}: built from the Dockerfile in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  figures.buildSeconds = (Date.now() - t0) / 1000;
+  log(`${PROJECT_IMAGE}: built from the Dockerfile in ${figures.buildSeconds.toFixed(1)} s`);
 }
 
 /** Uncompressed size (what `podman images` shows) and gzip-compressed layers (what a registry stores and pulls). */
@@ -541,7 +542,7 @@ async function main() {
   // --probe: only whether containers can run here (exit 0, or 77 with the reason).
   if (process.argv.includes('--probe')) return;
   ensureBaseImage(base);
-  buildProjectImage();
+  buildProjectImage(figures);
   const sizes = imageSizes(PROJECT_IMAGE);
   const baseSizes = imageSizes(base);
   figures.size = sizes;
@@ -554,17 +555,44 @@ async function main() {
     cleanup();
   }
   const limit = 250e6;
-  process.stdout.write(
-    [
-      '',
-      'test:containers passed',
-      `  image size            ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed layers (limit ${mb(limit)}, ${sizes.compressed < limit ? 'met compressed' : 'OVER compressed'}${sizes.size < limit ? ', met uncompressed' : ', over uncompressed'})`,
-      `  base image            ${mb(baseSizes.size)} uncompressed, ${mb(baseSizes.compressed)} compressed`,
-      `  cold start            all six app containers healthy ${figures.coldStartAll.toFixed(1)} s after start; gateway ${figures.coldStartGateway.toFixed(1)} s`,
-      `  total                 ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      '',
-    ].join('\n'),
-  );
+  const lines = [
+    `image size            ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed layers (limit ${mb(limit)}: ${sizes.compressed < limit ? 'met' : 'NOT met'} compressed, ${sizes.size < limit ? 'met' : 'NOT met'} uncompressed)`,
+    `base image            ${mb(baseSizes.size)} uncompressed, ${mb(baseSizes.compressed)} compressed`,
+    `cold start            all six app containers healthy ${figures.coldStartAll.toFixed(1)} s after start; gateway ${figures.coldStartGateway.toFixed(1)} s`,
+    `image build           ${figures.buildSeconds.toFixed(1)} s (${figures.buildSeconds < 60 ? 'layers reused' : 'layers rebuilt'})`,
+    `total                 ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  ];
+  process.stdout.write(['', 'test:containers passed', ...lines.map((l) => `  ${l}`), ''].join('\n'));
+  if (process.argv.includes('--record')) record(base, sizes, baseSizes, figures);
+}
+
+/** --record: appends the figures to bench/RESULTS.md with the machine and the date. */
+function record(base, sizes, baseSizes, figures) {
+  const { machine } = require('../bench/lib');
+  const m = machine();
+  const load = require('node:os')
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+  const text = [
+    '',
+    `## Containers (npm run test:containers --record), ${m.date}`,
+    '',
+    `Machine: ${m.cpu} x${m.cores}, ${m.memoryGiB} GiB, ${sh('uname', ['-r']).stdout.trim()}, ${sh('podman', ['--version']).stdout.trim()} (rootful, ${engine.global.join(' ') || 'default runtime'}); load average at the end ${load} (shared machine).`,
+    '',
+    '| figure | value |',
+    '| --- | ---: |',
+    `| image ${PROJECT_IMAGE}, uncompressed (podman images) | ${mb(sizes.size)} |`,
+    `| same, gzip-compressed layers (what a registry stores and a pull moves) | ${mb(sizes.compressed)} |`,
+    `| base ${base} (local stand-in), uncompressed / compressed | ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)} |`,
+    `| cold start: six app containers started at once until each HEALTHCHECK passes | ${figures.coldStartAll.toFixed(1)} s |`,
+    `| cold start: the gateway container alone | ${figures.coldStartGateway.toFixed(1)} s |`,
+    `| podman build of the Dockerfile (${figures.buildSeconds < 60 ? 'layers reused' : 'layers rebuilt'}) | ${figures.buildSeconds.toFixed(1)} s |`,
+    `| whole script | ${((Date.now() - started) / 1000).toFixed(1)} s |`,
+    '',
+  ].join('\n');
+  require('node:fs').appendFileSync(join(ROOT, 'bench', 'RESULTS.md'), text);
+  log('figures appended to bench/RESULTS.md');
 }
 
 main().then(
