@@ -14,9 +14,13 @@ const { createHash } = require('node:crypto');
 const { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join } = require('node:path');
-const { goTool, CACHE } = require('./test-containers/go-tools');
+// The project's TypeScript helpers (Go-built tools and FerretDB), compiled on the fly like the benchmarks do.
+require('../bench/register-ts');
+const { goTool, goToolUnavailable } = require('../test/support/go-tools.ts');
+const { defaultCacheDir, ensureFerretDbBinary } = require('@app/database');
 
 const ROOT = join(__dirname, '..');
+const CACHE = defaultCacheDir();
 const WORK = join(CACHE, 'containers');
 const SKIP = 77;
 const NODE_VERSION = '24.21.0';
@@ -133,13 +137,8 @@ function pickRuntime() {
 
 /** FerretDB's static binary in a scratch image, running as a non-root user, with `ferretdb ping` as HEALTHCHECK. */
 async function ensureDbImage() {
-  const bin = join(CACHE, 'ferretdb-v1.24.2', 'bin', 'ferretdb');
-  if (!existsSync(bin)) {
-    // The embedded-database launcher knows how to build it from the Go module.
-    require('../bench/register-ts');
-    const { ensureFerretDbBinary } = require('../libs/database/src/embedded-db.ts');
-    await ensureFerretDbBinary(CACHE, log);
-  }
+  // The embedded-database launcher builds it from the Go module, or finds it built.
+  const bin = await ensureFerretDbBinary(CACHE, log);
   const containerfile = join(__dirname, 'test-containers', 'ferretdb.Containerfile');
   const inputs = sha256(readFileSync(containerfile, 'utf8'), createHash('sha256').update(readFileSync(bin)).digest('hex'));
   if (imageLabel(DB_IMAGE, INPUTS_LABEL) === inputs) return log(`${DB_IMAGE}: reused (inputs ${inputs})`);
@@ -273,8 +272,8 @@ function interpolate(value, vars) {
   });
 }
 
-function composeConfig(vars) {
-  const bin = goTool('compose-spec', log);
+async function composeConfig(vars) {
+  const bin = await goTool('compose-spec', log);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
   // Without the operator's secrets the file must refuse to load, naming them.
   const bare = sh(bin, ['docker-compose.yml'], { env, allowFail: true });
@@ -413,7 +412,7 @@ async function runSystem(figures) {
     JWT_SECRET: createHash('sha256').update(`jwt${Date.now()}${Math.random()}`).digest('hex'),
     ADMIN_PASSWORD: `admin-${process.pid}-${Date.now()}`,
   };
-  const compose = composeConfig(secrets);
+  const compose = await composeConfig(secrets);
   const apps = Object.entries(compose.services).filter(([, s]) => s.environment?.APP);
   check(
     apps.length === 6 && apps.every(([, s]) => s.image === 'movie-platform:latest'),
@@ -536,6 +535,10 @@ async function main() {
   const figures = {};
   const base = dockerfileBase();
   probeEngine();
+  for (const tool of ['compose-spec']) {
+    const unavailable = goToolUnavailable(tool);
+    if (unavailable) throw new Skip(unavailable);
+  }
   removeLeftovers();
   await ensureDbImage();
   pickRuntime();
