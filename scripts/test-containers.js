@@ -194,12 +194,12 @@ function ensureBaseImage(base) {
   sh('ln', ['-sf', '../lib/node_modules/npm/bin/npx-cli.js', join(local, 'bin', 'npx')]);
   // The official image's user: uid and gid 1000, named node.
   sh('chroot', [rootfs, 'sh', '-c', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node']);
-  // What the official slim images drop too: package lists, caches, documentation.
+  // What Debian's slim images drop too (debuerreotype --slimify): package lists, caches, documentation, translations.
   sh(
     'sh',
     [
       '-c',
-      'rm -rf var/lib/apt/lists/* var/cache/apt/* var/cache/debconf/*-old var/log/* usr/share/doc/* usr/share/man/* usr/share/info/* usr/local/include usr/local/share/doc usr/local/share/man',
+      'rm -rf var/lib/apt/lists/* var/cache/apt/* var/cache/debconf/*-old var/log/* usr/share/doc/* usr/share/man/* usr/share/info/* usr/share/locale/* usr/local/include usr/local/share/doc usr/local/share/man',
     ],
     { cwd: rootfs },
   );
