@@ -19,10 +19,10 @@ describe('dashboard (browser, split mode)', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    [system, browser] = await Promise.all([
-      startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } }),
-      launchChromium(),
-    ]);
+    // One after the other, the browser first: a browser that cannot start fails the suite at once, and
+    // whatever did start is already assigned for afterAll to stop.
+    browser = await launchChromium();
+    system = await startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // A missing element fails the step in 10 s rather than playwright's 30 s.
     context.setDefaultTimeout(10_000);
