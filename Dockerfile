@@ -1,7 +1,7 @@
 # One image for every app: APP picks gateway, auth, user, movie or recommendation (default gateway).
 # Configuration comes only from environment variables at run time; nothing secret is baked in.
 
-# Build: full install, then the nest CLI (webpack) bundles every app to dist/apps/<app>/main.js.
+# Build: full install, then the nest CLI (SWC) compiles every app to dist/apps/<app>/main.js.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
