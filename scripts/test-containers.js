@@ -233,11 +233,24 @@ function buildProjectImage(figures) {
   const npmCache = join(process.env.HOME || '/root', '.npm');
   if (existsSync(npmCache)) mounts.push('-v', `${npmCache}:/root/.npm`);
   const t0 = Date.now();
-  const res = podman(
-    ['build', '--format', 'docker', '--layers', '--network', 'host', ...engine.limits, ...mounts, '-t', PROJECT_IMAGE, '.'],
-    { allowFail: true },
-  );
-  if (res.status !== 0) throw new Error(`podman build failed:\n${(res.stdout + res.stderr).trim().slice(-4000)}`);
+  const build = (target, tag) => {
+    const stage = target ? ['--target', target] : [];
+    const args = ['build', '--format', 'docker', '--layers', '--network', 'host', ...engine.limits, ...mounts, ...stage, '-t', tag, '.'];
+    const res = podman(args, { allowFail: true });
+    if (res.status !== 0) throw new Error(`podman build ${stage.join(' ')} failed:\n${(res.stdout + res.stderr).trim().slice(-4000)}`);
+  };
+  const imageId = () => podman(['image', 'inspect', '--format', '{{.Id}}', PROJECT_IMAGE], { allowFail: true }).stdout.trim();
+  const before = imageId();
+  build(undefined, PROJECT_IMAGE);
+  figures.imageChanged = imageId() !== before;
+  if (figures.imageChanged) {
+    // The build and deps stages get tags too (all cache hits now), so that pruning what earlier builds left
+    // behind keeps their layers and the next build reuses npm ci. Only this project's images (they carry the
+    // base image's inputs label) are pruned.
+    build('build', `${PROJECT_IMAGE.split(':')[0]}:build-stage`);
+    build('deps', `${PROJECT_IMAGE.split(':')[0]}:deps-stage`);
+    podman(['image', 'prune', '-f', '--filter', `label=${INPUTS_LABEL}`], { allowFail: true });
+  }
   figures.buildSeconds = (Date.now() - t0) / 1000;
   log(`${PROJECT_IMAGE}: built from the Dockerfile in ${figures.buildSeconds.toFixed(1)} s`);
 }
@@ -562,7 +575,7 @@ async function main() {
     `image size            ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed layers (limit ${mb(limit)}: ${sizes.compressed < limit ? 'met' : 'NOT met'} compressed, ${sizes.size < limit ? 'met' : 'NOT met'} uncompressed)`,
     `base image            ${mb(baseSizes.size)} uncompressed, ${mb(baseSizes.compressed)} compressed`,
     `cold start            all six app containers healthy ${figures.coldStartAll.toFixed(1)} s after start; gateway ${figures.coldStartGateway.toFixed(1)} s`,
-    `image build           ${figures.buildSeconds.toFixed(1)} s (${figures.buildSeconds < 60 ? 'layers reused' : 'layers rebuilt'})`,
+    `image build           ${figures.buildSeconds.toFixed(1)} s (${figures.imageChanged ? 'image changed' : 'image unchanged'})`,
     `total                 ${((Date.now() - started) / 1000).toFixed(1)} s`,
   ];
   process.stdout.write(['', 'test:containers passed', ...lines.map((l) => `  ${l}`), ''].join('\n'));
@@ -590,7 +603,7 @@ function record(base, sizes, baseSizes, figures) {
     `| base ${base} (local stand-in), uncompressed / compressed | ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)} |`,
     `| cold start: six app containers started at once until each HEALTHCHECK passes | ${figures.coldStartAll.toFixed(1)} s |`,
     `| cold start: the gateway container alone | ${figures.coldStartGateway.toFixed(1)} s |`,
-    `| podman build of the Dockerfile (${figures.buildSeconds < 60 ? 'layers reused' : 'layers rebuilt'}) | ${figures.buildSeconds.toFixed(1)} s |`,
+    `| podman build of the Dockerfile (${figures.imageChanged ? 'image changed' : 'image unchanged'}) | ${figures.buildSeconds.toFixed(1)} s |`,
     `| whole script | ${((Date.now() - started) / 1000).toFixed(1)} s |`,
     '',
   ].join('\n');
