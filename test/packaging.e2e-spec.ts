@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { AppConfig, knownEnvNames, loadConfig, SERVICE_NAMES } from '@app/config';
+import { goTool, goToolUnavailable } from './support/go-tools';
 import { ROOT } from './support/system';
 
 /**
- * There is no container engine or cluster here: the Dockerfile, docker-compose.yml and the Kubernetes
- * manifests are checked against what the code really serves (ports from loadConfig, the health paths).
+ * The Dockerfile, docker-compose.yml and the Kubernetes manifests checked against what the code really serves
+ * (ports from loadConfig, the health paths), and the manifests as kustomize renders them. Building and running
+ * the image is test/containers.e2e-spec.ts (podman); there is no cluster here.
  */
 const APPS = ['gateway', ...SERVICE_NAMES] as const;
 type App = (typeof APPS)[number];
@@ -320,4 +322,68 @@ describe('packaging: Kubernetes manifests', () => {
     expect(hpa!.spec.maxReplicas).toBeGreaterThan(hpa!.spec.minReplicas);
     expect(deployments.find((d) => d.metadata.name === 'movie')!.spec.replicas).toBeUndefined();
   });
+});
+
+describe('packaging: kustomize build', () => {
+  // Rendered by kustomize itself (built from its Go module into ~/.cache/movie-platform): what
+  // `kubectl apply -k` would send, not the files as written.
+  const unavailable = goToolUnavailable('kustomize');
+  if (unavailable) process.stderr.write(`\n[packaging.e2e-spec] SKIPPED kustomize build: ${unavailable}\n`);
+  let kustomize = '';
+  const render = (dir: string): Tree[] =>
+    parseAllDocuments(execFileSync(kustomize, ['build', join(ROOT, 'deploy', 'k8s', dir)], { encoding: 'utf8' }))
+      .map((d) => d.toJS() as Tree)
+      .filter(Boolean);
+
+  (unavailable ? it.skip : it)(
+    'renders the base and the overlay; every Deployment has probes, requests and limits, a non-root user and a read-only root',
+    async () => {
+      kustomize = await goTool('kustomize');
+      const base = render('base');
+      const overlay = render('overlays/single-namespace');
+      expect(
+        overlay
+          .filter((d) => d.kind !== 'Namespace')
+          .map((d) => `${d.kind}/${d.metadata.name}`)
+          .sort(),
+      ).toEqual(base.map((d) => `${d.kind}/${d.metadata.name}`).sort());
+      const namespace = overlay.find((d) => d.kind === 'Namespace')!.metadata.name;
+      for (const d of overlay.filter((d) => d.kind !== 'Namespace'))
+        expect([d.kind, d.metadata.name, d.metadata.namespace]).toEqual([d.kind, d.metadata.name, namespace]);
+      const deployments = overlay.filter((d) => d.kind === 'Deployment');
+      expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS].sort());
+      for (const d of deployments) {
+        const pod = d.spec.template.spec;
+        for (const c of pod.containers as Tree[]) {
+          const where = `${d.metadata.name}/${c.name}`;
+          const facts = {
+            probes: ['startupProbe', 'livenessProbe', 'readinessProbe'].filter((p) => c[p]?.httpGet?.path?.startsWith('/health/')),
+            requests: Object.keys(c.resources?.requests ?? {}).sort(),
+            limits: Object.keys(c.resources?.limits ?? {}).sort(),
+            runAsNonRoot: c.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot,
+            runAsUser: c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser,
+            readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem,
+            allowPrivilegeEscalation: c.securityContext?.allowPrivilegeEscalation,
+          };
+          expect([where, facts]).toEqual([
+            where,
+            {
+              probes: ['startupProbe', 'livenessProbe', 'readinessProbe'],
+              requests: ['cpu', 'memory'],
+              limits: ['cpu', 'memory'],
+              runAsNonRoot: true,
+              runAsUser: expect.any(Number),
+              readOnlyRootFilesystem: true,
+              allowPrivilegeEscalation: false,
+            },
+          ]);
+          expect(facts.runAsUser).toBeGreaterThan(0);
+          // The overlay's image, not the base's placeholder.
+          expect(c.image).toBe('registry.example.com/movie-platform:1.0.0');
+        }
+      }
+    },
+    // The first run on a machine builds kustomize (minutes).
+    15 * 60_000,
+  );
 });
