@@ -147,6 +147,7 @@ export function overviewView(ctx: Context): View {
         stat('Address', i.port ? `${i.host}:${i.port}` : i.host),
         stat('Weight', i.weight),
         stat('In flight', i.inFlight),
+        ...(i.groups ? [stat('Reads breaker', i.groups.read.state), stat('Writes breaker', i.groups.write.state)] : []),
         stat('Succeeded', i.calls.success),
         stat('Failed', i.calls.failure),
         stat('Timed out', i.calls.timeout),
