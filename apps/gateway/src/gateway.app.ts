@@ -66,8 +66,6 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
-  // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
-  fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
