@@ -100,6 +100,17 @@ async function main() {
     await client.close();
 
     const admin = sign(new ObjectId().toHexString(), 'admin');
+    // The ratings went straight into the movie database (no change events): a repair reads them all once, then the
+    // rebuild that is timed works from the recommendation service's own copy, as every later rebuild does.
+    process.stderr.write('repairing (reading every rating from the movie service) ...\n');
+    const repairStarted = Date.now();
+    const repair = await fetch(`${base}/api/v2/recommendations/rebuild?repair=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const repairWall = Date.now() - repairStarted;
+    const repaired = await repair.json();
+    if (repair.status !== 200) throw new Error(`repair: ${repair.status} ${JSON.stringify(repaired)}`);
     process.stderr.write('rebuilding ...\n');
     const started = Date.now();
     const rebuild = await fetch(`${base}/api/v2/recommendations/rebuild`, {
@@ -136,8 +147,12 @@ async function main() {
     const rows = [
       ['data', `${summary.users} users x ${summary.movies} movies x ${summary.ratings} ratings`],
       [
-        'rebuild through the API (export over RPC + build + store)',
-        `${summary.ms} ms in the service, ${wall} ms HTTP wall time, goal <= 30000 ms`,
+        'repair through the API (every rating re-read over RPC + build + store)',
+        `${repaired.ms} ms in the service, ${repairWall} ms HTTP wall time`,
+      ],
+      [
+        "rebuild through the API (from the service's ratings copy: build + store)",
+        `${summary.ms} ms in the service, ${wall} ms HTTP wall time, goal <= 3000 ms`,
       ],
       [`GET /api/v2/recommendations?limit=20, first request per user (${USERS}, ${CONCURRENCY} concurrent, cold cache)`, line(passes[0])],
       [

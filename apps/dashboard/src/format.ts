@@ -16,6 +16,8 @@ export interface InstanceView {
   inFlight: number;
   calls: CallCounts;
   lastStateChange: string | null;
+  /** Reads and writes run in separate lanes, each with its own breaker. */
+  groups?: Record<'read' | 'write', { state: BreakerState; inFlight: number }>;
 }
 
 export interface ServiceView {

@@ -173,6 +173,7 @@ export function overviewView(ctx: Context): View {
         stat('Version', i.metadata?.version ?? '–'),
         stat('Last seen', ago(i.lastSeen)),
         stat('In flight', i.inFlight),
+        ...(i.groups ? [stat('Reads breaker', i.groups.read.state), stat('Writes breaker', i.groups.write.state)] : []),
         stat('Succeeded', i.calls.success),
         stat('Failed', i.calls.failure),
         stat('Timed out', i.calls.timeout),

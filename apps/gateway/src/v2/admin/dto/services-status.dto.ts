@@ -7,15 +7,29 @@ export class CallCountsDto {
   @ApiProperty({ description: 'Turned away without a try because the breaker was open (or the bulkhead full)' }) rejected!: number;
 }
 
+export class LaneStatusDto {
+  @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) state!: string;
+  @ApiProperty() inFlight!: number;
+  @ApiProperty({ type: CallCountsDto }) calls!: CallCountsDto;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastStateChange!: string | null;
+}
+
+/** Reads and writes run in separate lanes (own bulkhead and breaker) per instance. */
+export class OperationGroupsDto {
+  @ApiProperty({ type: LaneStatusDto }) read!: LaneStatusDto;
+  @ApiProperty({ type: LaneStatusDto }) write!: LaneStatusDto;
+}
+
 export class InstanceStatusDto {
   @ApiProperty({ example: 'movie-1' }) id!: string;
   @ApiProperty({ example: '127.0.0.1' }) host!: string;
   @ApiProperty({ example: 8809 }) port!: number;
   @ApiProperty({ example: 3 }) weight!: number;
-  @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'] }) state!: string;
+  @ApiProperty({ enum: ['closed', 'open', 'half-open', 'isolated'], description: 'The worst of its lanes' }) state!: string;
   @ApiProperty() inFlight!: number;
   @ApiProperty({ type: CallCountsDto }) calls!: CallCountsDto;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastStateChange!: string | null;
+  @ApiProperty({ type: OperationGroupsDto }) groups!: OperationGroupsDto;
   @ApiProperty({ enum: ['static', 'nats', 'dns'], description: 'Where this gateway learnt of the instance' }) source!: string;
   @ApiProperty({
     type: 'object',
