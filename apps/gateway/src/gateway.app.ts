@@ -20,6 +20,7 @@ import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
+import { registerNotModified } from './http-cache/http-cache';
 import { registerHttpMetrics } from './metrics/http-metrics';
 
 export function buildOpenApi(app: NestFastifyApplication) {
@@ -65,6 +66,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
+  registerNotModified(fastify);
   // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
   fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   await app.register(helmet, {

@@ -14,6 +14,8 @@ export interface CallOptions<T> {
   token?: string;
   /** A declared fallback, used when the service cannot answer (never for a business error). */
   fallback?: (error: AppError) => T | Promise<T>;
+  /** Tags the caller already holds (HTTP If-None-Match), for reads that answer CachedRead. */
+  ifNoneMatch?: string[];
 }
 
 export interface ServiceStatus {
@@ -45,7 +47,7 @@ export class ServiceClient {
     try {
       return await this.dispatch<T>(
         pattern,
-        { meta: { requestId: currentRequestId(), token: options.token }, data },
+        { meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch }, data },
         options.idempotent ?? false,
       );
     } catch (err) {

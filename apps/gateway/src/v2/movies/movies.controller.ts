@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page, PageQuery, ParseObjectIdPipe } from '@app/common';
+import { PageQuery, ParseObjectIdPipe } from '@app/common';
 import {
+  CachedRead,
   CreateMovieDto,
   MOVIE_PATTERNS,
   RECOMMENDATION_PATTERNS,
@@ -14,6 +15,7 @@ import {
 import { ServiceRegistry } from '@app/resilience';
 import type { Principal } from '@app/auth';
 import { BearerToken, CurrentUser, Public, Roles } from '../../auth/auth.decorators';
+import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')
@@ -26,16 +28,18 @@ export class MoviesController {
 
   @ApiOperation({ summary: 'Search and page movies (genre, title substring, year, sort)' })
   @Public()
+  @CatalogRead()
   @Get()
-  list(@Query() query: MovieQueryDto): Promise<Page<MovieDto>> {
-    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true });
+  list(@Query() query: MovieQueryDto, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ summary: 'One movie' })
   @Public()
+  @CatalogRead()
   @Get(':id')
-  get(@Param('id', ParseObjectIdPipe) id: string): Promise<MovieDto> {
-    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true });
+  get(@Param('id', ParseObjectIdPipe) id: string, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ summary: 'Add a movie (admin)' })
@@ -99,8 +103,17 @@ export class MoviesController {
 
   @ApiOperation({ summary: "A movie's ratings, newest first" })
   @Public()
+  @CatalogRead()
   @Get(':id/ratings')
-  ratings(@Param('id', ParseObjectIdPipe) movieId: string, @Query() query: PageQuery): Promise<Page<RatingDto>> {
-    return this.movies.send(MOVIE_PATTERNS.ratingsOfMovie, { movieId, page: query.page, limit: query.limit }, { idempotent: true });
+  ratings(
+    @Param('id', ParseObjectIdPipe) movieId: string,
+    @Query() query: PageQuery,
+    @IfNoneMatch() ifNoneMatch?: string[],
+  ): Promise<CachedRead> {
+    return this.movies.send(
+      MOVIE_PATTERNS.ratingsOfMovie,
+      { movieId, page: query.page, limit: query.limit },
+      { idempotent: true, ifNoneMatch },
+    );
   }
 }

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { CatalogCache } from './catalog-cache';
+
+/**
+ * Where instances learn of each other's catalog writes: a position that moves whenever any instance
+ * wrote. Today the version document; a change feed read by position can stand in without touching
+ * the cache or the write hooks.
+ */
+export abstract class CatalogChangeSource {
+  abstract position(): Promise<string>;
+  /** Called after a local write and before it is acknowledged. */
+  abstract record(): Promise<void>;
+}
+
+/** Keeps this instance's catalog cache in step with writes here (at once) and elsewhere (by polling). */
+@Injectable()
+export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('CatalogChanges');
+  private known: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failing = false;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly cache: CatalogCache,
+    private readonly source: CatalogChangeSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.pollMs = config.catalogCache.pollMs;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.cache.options.enabled) void this.poll();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** One check of the shared position; the cache trusts its answers only as long as checks keep succeeding. */
+  async poll(): Promise<void> {
+    const startedAt = performance.now();
+    try {
+      const position = await this.source.position();
+      if (position !== this.known) {
+        this.cache.invalidate();
+        this.known = position;
+      }
+      this.cache.confirm(startedAt);
+      if (this.failing) this.logger.log('catalog version readable again; cached reads resume');
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.logger.warn(`catalog version unreadable, reads bypass the cache: ${(err as Error).message}`);
+      this.failing = true;
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), this.pollMs);
+    this.timer.unref();
+  }
+
+  /** A write changed the catalog: drop this instance's answers and tell the others before acknowledging. */
+  async written(): Promise<void> {
+    this.cache.invalidate();
+    await this.source.record();
+  }
+}
