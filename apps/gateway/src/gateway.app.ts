@@ -1,5 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,6 +21,7 @@ import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
 import { registerNotModified } from './http-cache/http-cache';
 import { registerHttpMetrics } from './metrics/http-metrics';
+import { registerSecurityHeaders } from './security/security-headers';
 
 export function buildOpenApi(app: NestFastifyApplication) {
   const config = new DocumentBuilder()
@@ -69,18 +69,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   registerNotModified(fastify);
   // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
   fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        // The gateway speaks plain HTTP: upgrading would break /dashboard and /docs when opened by a LAN address.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  registerSecurityHeaders(fastify);
   await registerDashboard(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   applyDecorators,
   CallHandler,
@@ -104,6 +105,8 @@ export function registerNotModified(fastify: FastifyInstance): void {
     if (!(request as CacheRequest)[NOT_MODIFIED]) return done(null, payload);
     reply.code(304);
     reply.removeHeader('content-type');
-    done(null, null);
+    // No payload means no Content-Length on a 304; Fastify's HEAD handler would count a null payload as 0
+    // bytes (wrong for a 304, RFC 9110 §8.6), but leaves an (empty) stream uncounted.
+    done(null, request.method === 'HEAD' ? Readable.from([]) : null);
   });
 }
