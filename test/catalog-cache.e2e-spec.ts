@@ -141,25 +141,32 @@ describe('catalog cache and HTTP caching (one process)', () => {
   it("keeps per-user answers private: two users never get each other's, and a borrowed tag does not match", async () => {
     const asAlice = api(system.baseUrl, alice.token);
     const asBob = api(system.baseUrl, bob.token);
-    // Alice rates the movie, so it leaves her recommendations but stays in Bob's popular picks.
-    expect((await asAlice.put(`/api/v2/movies/${movieId}/rating`, { score: 5 })).status).toBe(200);
-    const mine = await asAlice.get('/api/v2/recommendations?limit=50');
-    const his = await asBob.get('/api/v2/recommendations?limit=50');
-    expect(mine.status).toBe(200);
-    expect(his.status).toBe(200);
-    const ids = (r: typeof mine) => JSON.stringify(r.body).includes(movieId);
-    expect(ids(mine)).toBe(false);
-    expect(ids(his)).toBe(true);
-    for (const res of [mine, his]) {
+    // Each rates a different movie; after a rebuild both are popular picks, and each user's own rating keeps it out of their answer.
+    const hers = await createMovie(system.baseUrl, admin.token, { name: 'Alice Rated' });
+    const his = await createMovie(system.baseUrl, admin.token, { name: 'Bob Rated' });
+    expect((await asAlice.put(`/api/v2/movies/${hers}/rating`, { score: 5 })).status).toBe(200);
+    expect((await asBob.put(`/api/v2/movies/${his}/rating`, { score: 5 })).status).toBe(200);
+    expect((await asAdmin.post('/api/v2/recommendations/rebuild')).status).toBe(200);
+    const picks = (r: { body: any }) => (r.body.items as { movie: { id: string } }[]).map((i) => i.movie.id);
+
+    const forAlice = await asAlice.get('/api/v2/recommendations?limit=50');
+    const forBob = await asBob.get('/api/v2/recommendations?limit=50');
+    expect(picks(forAlice)).toContain(his);
+    expect(picks(forAlice)).not.toContain(hers);
+    expect(picks(forBob)).toContain(hers);
+    expect(picks(forBob)).not.toContain(his);
+    for (const res of [forAlice, forBob]) {
       expect(res.headers.get('cache-control')).toBe('private, no-cache');
       expect(res.headers.get('vary')).toMatch(/authorization/i);
       expect(res.headers.get('etag')).toMatch(/^"/);
     }
-    expect(mine.headers.get('etag')).not.toBe(his.headers.get('etag'));
-    const borrowed = await asBob.get('/api/v2/recommendations?limit=50', { 'if-none-match': mine.headers.get('etag')! });
+    expect(forAlice.headers.get('etag')).not.toBe(forBob.headers.get('etag'));
+
+    // Bob presenting Alice's tag gets his own full answer, never a 304 that would let a cache hand him hers.
+    const borrowed = await asBob.get('/api/v2/recommendations?limit=50', { 'if-none-match': forAlice.headers.get('etag')! });
     expect(borrowed.status).toBe(200);
-    expect(ids(borrowed)).toBe(true);
-    expect((await asAlice.get('/api/v2/recommendations?limit=50', { 'if-none-match': mine.headers.get('etag')! })).status).toBe(304);
+    expect(picks(borrowed)).toContain(hers);
+    expect(picks(borrowed)).not.toContain(his);
   });
 });
 
