@@ -95,3 +95,18 @@ describe('CatalogChanges', () => {
     expect(source.record).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('CatalogChanges while idle', () => {
+  it('stops checking without reads and starts again on the first read that finds the version unconfirmed', async () => {
+    const source: CatalogChangeSource = { position: jest.fn(async () => 'v1'), record: jest.fn(async () => undefined) };
+    const cache = new CatalogCache(options);
+    const changes = new CatalogChanges(cache, source, { catalogCache: { pollMs: 25 } } as AppConfig);
+    changes.onApplicationBootstrap();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(source.position).toHaveBeenCalledTimes(1);
+    expect(cache.lookup('k', performance.now() + 1000)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(source.position).toHaveBeenCalledTimes(2);
+    changes.onModuleDestroy();
+  });
+});

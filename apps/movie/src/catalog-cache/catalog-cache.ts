@@ -38,6 +38,9 @@ export class CatalogCache {
   private readonly entries: LRUCache<string, CachedAnswer>;
   private generation = 0;
   private confirmedAt = Number.NEGATIVE_INFINITY;
+  /** When a read last asked (performance.now()): the version is only checked while reads come. */
+  lastDemandAt = Number.NEGATIVE_INFINITY;
+  private onUnconfirmed: (() => void) | undefined;
 
   constructor(readonly options: CatalogCacheOptions) {
     this.entries = new LRUCache<string, CachedAnswer>({
@@ -54,8 +57,10 @@ export class CatalogCache {
 
   lookup(key: string, now = performance.now()): CachedAnswer | undefined {
     if (!this.options.enabled) return undefined;
+    this.lastDemandAt = now;
     if (now - this.confirmedAt >= this.options.stalenessMs) {
       lookups.inc({ outcome: 'unconfirmed' });
+      this.onUnconfirmed?.();
       return undefined;
     }
     const found = this.entries.get(key);
@@ -79,6 +84,11 @@ export class CatalogCache {
   private measure(): void {
     cacheBytes.set(this.entries.calculatedSize);
     cacheEntries.set(this.entries.size);
+  }
+
+  /** Called when a read finds the version unconfirmed (e.g. checks paused while nobody read). */
+  whenUnconfirmed(wake: () => void): void {
+    this.onUnconfirmed = wake;
   }
 
   /** The shared version was checked by a read that started at `startedAt` (performance.now()) and applied. */

@@ -13,6 +13,9 @@ export abstract class CatalogChangeSource {
   abstract record(): Promise<void>;
 }
 
+/** Without reads for this long, an instance stops checking the shared version until the next read. */
+const IDLE_AFTER_MS = 5_000;
+
 /** Keeps this instance's catalog cache in step with writes here (at once) and elsewhere (by polling). */
 @Injectable()
 export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,6 +23,8 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   private known: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** A check is running or scheduled. */
+  private polling = false;
   private failing = false;
   private readonly pollMs: number;
 
@@ -32,7 +37,11 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.cache.options.enabled) void this.poll();
+    if (!this.cache.options.enabled) return;
+    this.cache.whenUnconfirmed(() => {
+      if (!this.polling && !this.stopped) void this.poll();
+    });
+    void this.poll();
   }
 
   onModuleDestroy(): void {
@@ -42,6 +51,7 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One check of the shared position; the cache trusts its answers only as long as checks keep succeeding. */
   async poll(): Promise<void> {
+    this.polling = true;
     const startedAt = performance.now();
     try {
       const position = await this.source.position();
@@ -56,7 +66,11 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.failing) this.logger.warn(`catalog version unreadable, reads bypass the cache: ${(err as Error).message}`);
       this.failing = true;
     }
-    if (this.stopped) return;
+    // Idle instances stop asking the database; the next read goes there once and wakes the checks up.
+    if (this.stopped || performance.now() - this.cache.lastDemandAt > IDLE_AFTER_MS) {
+      this.polling = false;
+      return;
+    }
     this.timer = setTimeout(() => void this.poll(), this.pollMs);
     this.timer.unref();
   }
