@@ -20,6 +20,7 @@ import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
 import { registerNotModified } from './http-cache/http-cache';
+import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { registerSecurityHeaders } from './security/security-headers';
 
@@ -100,6 +101,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     if (drain.draining) reply.header('Connection', 'close');
     done(null, payload);
   });
+  // The swagger CLI plugin's findings (SWC cannot run its transformer): see scripts/openapi-metadata.js.
+  await SwaggerModule.loadPluginMetadata(metadata);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }
