@@ -5,3 +5,5 @@ export * from './auth';
 export * from './catalog';
 export * from './conditional-read';
 export * from './recommendations';
+export * from './changes';
+export * from './change-feed.reader';

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
-import { averageOf, AggregateDelta } from '../ratings/rating-aggregate';
+import { averageOf } from '../ratings/rating-aggregate';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search';
 
 export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
 
-/** Answers compute the average from sum and count; the stored copy exists only for sorting. */
-const ANSWERED = { averageRating: 0 } as const;
+/** Answers compute the average from sum and count; the stored copy (and when it was computed) only serve the write path. */
+const ANSWERED = { averageRating: 0, ratingsReadAt: 0 } as const;
 /** The v1 list returns five fields: the database need not read, encode and send the rest. */
 const V1_FIELDS = { name: 1, url: 1, coverImage: 1, description: 1 } as const;
 
@@ -97,16 +97,14 @@ export class MoviesRepository {
   }
 
   /**
-   * Applies a rating change: $inc on sum and count, and the average they give, in one update.
-   * Callers hold the movie's rating lock and pass the movie as read under it, so the average
-   * written is exact.
+   * Stores a movie's rating aggregate computed from ratings read at `readAt`, unless a computation that read later
+   * has stored one already (atomic on MongoDB; on FerretDB the settle pass repairs a rare out-of-order store).
    */
-  async applyRatingDelta(movie: MovieRecord, delta: AggregateDelta): Promise<void> {
-    const averageRating = averageOf(movie.ratingSum + delta.sum, movie.ratingCount + delta.count);
+  async setRatingAggregate(id: string, sum: number, count: number, readAt: Date): Promise<void> {
     await this.model
       .updateOne(
-        { _id: movie._id },
-        { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } },
+        { _id: id, $or: [{ ratingsReadAt: null }, { ratingsReadAt: mongoose.trusted({ $lte: readAt }) }] },
+        { $set: { ratingSum: sum, ratingCount: count, averageRating: averageOf(sum, count), ratingsReadAt: readAt } },
         { timestamps: false },
       )
       .exec();

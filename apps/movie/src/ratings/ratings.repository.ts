@@ -1,24 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, Types } from 'mongoose';
+import { AppError } from '@app/common';
+import { isDuplicateKey } from './duplicate-key';
 import { Rating, RatingRecord } from './rating.schema';
 
 @Injectable()
 export class RatingsRepository {
   constructor(@InjectModel(Rating.name) private readonly model: Model<Rating>) {}
 
-  /** Inserts a first rating; a concurrent first rating of the same pair raises 11000. */
-  async insert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord> {
-    const created = await this.model.create({ movieId: new Types.ObjectId(movieId), userId, score, comment });
-    return created.toObject() as unknown as RatingRecord;
+  /**
+   * Sets the user's rating (created or replaced) and returns it as it was before (null: it is new). A concurrent
+   * first rating of the same pair can make the upsert raise 11000; it then replaces the one that won.
+   */
+  async upsert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord | null> {
+    const filter = { movieId: new Types.ObjectId(movieId), userId };
+    const update = { $set: { score, comment } };
+    try {
+      return await this.model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'before' }).lean<RatingRecord>().exec();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const before = await this.model.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<RatingRecord>().exec();
+      if (!before) throw AppError.conflict('The rating changed meanwhile, try again');
+      return before;
+    }
   }
 
-  /** Sets the new score and returns the rating as it was before, to derive the aggregate change. */
-  replace(movieId: string, userId: string, score: number, comment: string, updatedAt: Date): Promise<RatingRecord | null> {
-    return this.model
-      .findOneAndUpdate({ movieId, userId }, { $set: { score, comment, updatedAt } }, { returnDocument: 'before', timestamps: false })
-      .lean<RatingRecord>()
-      .exec();
+  /**
+   * The movie's sum and count of scores, computed from its ratings. Summed here rather than with $group: FerretDB
+   * 1.24 answers `{ $sum: 1 }` with 0. An index range on MongoDB; a table scan on FerretDB (it pushes down only
+   * `_id` equality), which the refresher's coalescing keeps to about two per burst.
+   */
+  async aggregateOf(movieId: string): Promise<{ sum: number; count: number }> {
+    const rows = await this.model.find({ movieId: new Types.ObjectId(movieId) }, { _id: 0, score: 1 }).lean<{ score: number }[]>().exec();
+    let sum = 0;
+    for (const r of rows) sum += r.score;
+    return { sum, count: rows.length };
   }
 
   remove(movieId: string, userId: string): Promise<RatingRecord | null> {

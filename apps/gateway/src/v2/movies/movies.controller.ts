@@ -5,7 +5,6 @@ import {
   CachedRead,
   CreateMovieDto,
   MOVIE_PATTERNS,
-  RECOMMENDATION_PATTERNS,
   MovieDto,
   MovieQueryDto,
   RateMovieDto,
@@ -13,8 +12,7 @@ import {
   UpdateMovieDto,
 } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import type { Principal } from '@app/auth';
-import { BearerToken, CurrentUser, Public, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
 import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 
 @ApiTags('movies')
@@ -70,14 +68,12 @@ export class MoviesController {
   @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
   @ApiBearerAuth()
   @Put(':id/rating')
-  async rate(
+  rate(
     @Param('id', ParseObjectIdPipe) movieId: string,
     @Body() rating: RateMovieDto,
     @BearerToken() token: string,
   ): Promise<RatingDto> {
-    const saved = await this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
-    await this.noteRating(saved.userId, movieId, saved.score, token);
-    return saved;
+    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
   @ApiOperation({ summary: "Remove the caller's rating of the movie" })
@@ -87,18 +83,8 @@ export class MoviesController {
   async unrate(
     @Param('id', ParseObjectIdPipe) movieId: string,
     @BearerToken() token: string,
-    @CurrentUser() user: Principal,
   ): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
-    await this.noteRating(user.id, movieId, undefined, token);
-  }
-
-  /** Tells the recommendation service at once; if it is away, its next build picks the change up. */
-  private noteRating(userId: string, movieId: string, score: number | undefined, token: string): Promise<unknown> {
-    return this.registry
-      .client('recommendation')
-      .send(RECOMMENDATION_PATTERNS.noteRating, { userId, movieId, score }, { token, fallback: () => null })
-      .catch(() => null);
   }
 
   @ApiOperation({ summary: "A movie's ratings, newest first" })

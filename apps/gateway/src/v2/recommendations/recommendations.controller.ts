@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ParseObjectIdPipe } from '@app/common';
-import { BuildSummary, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
+import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
 import { PerUserRead } from '../../http-cache/http-cache';
 import { RecommendationsGatewayService } from './recommendations.service';
@@ -36,11 +36,21 @@ export class RecommendationsController {
     return this.recommendations.forUser(id, query.limit, token);
   }
 
-  @ApiOperation({ summary: 'Rebuild the model now (admin); answers when the build has finished' })
+  @ApiOperation({
+    summary:
+      "Rebuild the model now (admin) from the service's ratings copy, or with repair=true from every rating re-read from the movie service; answers when the build has finished",
+  })
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)
-  rebuild(@BearerToken() token: string): Promise<BuildSummary> {
-    return this.recommendations.rebuild(token);
+  rebuild(@Query() query: RebuildQuery, @BearerToken() token: string): Promise<BuildSummary> {
+    return this.recommendations.rebuild(token, query.repair === true);
+  }
+
+  @ApiOperation({ summary: "Where the recommendation service is in the movie service's change feed (admin)" })
+  @Roles('admin')
+  @Get('feed')
+  feed(@BearerToken() token: string): Promise<FeedStatus> {
+    return this.recommendations.feedStatus(token);
   }
 }
