@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
-import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import { catchError, concatMap, from, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { AppError } from '@app/common';
 import { CachedRead, etagMatches, RpcEnvelope } from '@app/contracts';
 import { CachedAnswer, CatalogCache, strongEtag } from './catalog-cache';
@@ -18,23 +18,31 @@ function answer(cached: CachedAnswer, ifNoneMatch: string[] | undefined): Cached
  */
 @Injectable()
 export class CatalogReadInterceptor implements NestInterceptor {
-  constructor(private readonly cache: CatalogCache) {}
+  constructor(
+    private readonly cache: CatalogCache,
+    private readonly changes: CatalogChanges,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<CachedRead> {
     const envelope = context.switchToRpc().getData<RpcEnvelope>();
     const ifNoneMatch = envelope?.meta?.ifNoneMatch;
     const key = `${context.getClass().name}.${context.getHandler().name}:${JSON.stringify(envelope?.data ?? null)}`;
-    const hit = this.cache.lookup(key);
-    if (hit) return of(answer(hit, ifNoneMatch));
-    const generation = this.cache.begin();
-    return next.handle().pipe(
-      map((value: unknown) => {
-        const body = JSON.stringify(value);
-        const fresh = { etag: strongEtag(body), body };
-        if (key.length <= MAX_KEY_LENGTH) this.cache.store(key, fresh, generation);
-        return answer(fresh, ifNoneMatch);
-      }),
-    );
+    const fill = () => {
+      const generation = this.cache.begin();
+      return next.handle().pipe(
+        map((value: unknown) => {
+          const body = JSON.stringify(value);
+          const fresh = { etag: strongEtag(body), body };
+          if (key.length <= MAX_KEY_LENGTH) this.cache.store(key, fresh, generation);
+          return answer(fresh, ifNoneMatch);
+        }),
+      );
+    };
+    const served = (hit: CachedAnswer | undefined) => (hit ? of(answer(hit, ifNoneMatch)) : fill());
+    if (!this.cache.options.enabled) return fill();
+    if (this.cache.confirmed()) return served(this.cache.lookup(key));
+    // The last check is too old: wait for the next one (shared by every read waiting), then answer from memory if allowed.
+    return from(this.changes.refresh()).pipe(mergeMap(() => served(this.cache.lookup(key))));
   }
 }
 

@@ -65,24 +65,24 @@ describe('CatalogChanges', () => {
 
   it('invalidates when another instance moved the shared position, and confirms each successful check', async () => {
     const { cache, changes, move } = setup();
-    await changes.poll();
-    changes.onModuleDestroy();
+    await changes.refresh();
     const generation = cache.begin();
     cache.store('k', answer('1'), generation);
     expect(cache.lookup('k')).toBeDefined();
-    await changes.poll();
+    await changes.refresh();
     expect(cache.begin()).toBe(generation);
     move('v2');
-    await changes.poll();
+    await changes.refresh();
     expect(cache.begin()).toBe(generation + 1);
     expect(cache.lookup('k')).toBeUndefined();
+    changes.onModuleDestroy();
   });
 
   it('stops confirming while the shared position cannot be read', async () => {
     const { cache, changes, source } = setup();
-    changes.onModuleDestroy();
     (source.position as jest.Mock).mockRejectedValueOnce(new Error('database down'));
-    await changes.poll();
+    await changes.refresh();
+    changes.onModuleDestroy();
     cache.store('k', answer('1'), cache.begin());
     expect(cache.lookup('k')).toBeUndefined();
   });
@@ -97,16 +97,18 @@ describe('CatalogChanges', () => {
 });
 
 describe('CatalogChanges while idle', () => {
-  it('stops checking without reads and starts again on the first read that finds the version unconfirmed', async () => {
-    const source: CatalogChangeSource = { position: jest.fn(async () => 'v1'), record: jest.fn(async () => undefined) };
+  it('stops checking without reads, and a read that finds the version unconfirmed starts a check and waits for it', async () => {
+    let calls = 0;
+    const source: CatalogChangeSource = { position: async () => `v${++calls > 0 ? 1 : 0}`, record: async () => undefined };
     const cache = new CatalogCache(options);
     const changes = new CatalogChanges(cache, source, { catalogCache: { pollMs: 25 } } as AppConfig);
     changes.onApplicationBootstrap();
-    await new Promise((r) => setTimeout(r, 60));
-    expect(source.position).toHaveBeenCalledTimes(1);
-    expect(cache.lookup('k', performance.now() + 1000)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(source.position).toHaveBeenCalledTimes(2);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(calls).toBe(1);
+    const waiting = [changes.refresh(), changes.refresh()];
+    await Promise.all(waiting);
+    expect(calls).toBe(2);
+    expect(cache.confirmed()).toBe(true);
     changes.onModuleDestroy();
   });
 });

@@ -40,7 +40,6 @@ export class CatalogCache {
   private confirmedAt = Number.NEGATIVE_INFINITY;
   /** When a read last asked (performance.now()): the version is only checked while reads come. */
   lastDemandAt = Number.NEGATIVE_INFINITY;
-  private onUnconfirmed: (() => void) | undefined;
 
   constructor(readonly options: CatalogCacheOptions) {
     this.entries = new LRUCache<string, CachedAnswer>({
@@ -60,7 +59,6 @@ export class CatalogCache {
     this.lastDemandAt = now;
     if (now - this.confirmedAt >= this.options.stalenessMs) {
       lookups.inc({ outcome: 'unconfirmed' });
-      this.onUnconfirmed?.();
       return undefined;
     }
     const found = this.entries.get(key);
@@ -86,9 +84,9 @@ export class CatalogCache {
     cacheEntries.set(this.entries.size);
   }
 
-  /** Called when a read finds the version unconfirmed (e.g. checks paused while nobody read). */
-  whenUnconfirmed(wake: () => void): void {
-    this.onUnconfirmed = wake;
+  /** Whether answers may be served now: the last applied version check started within the bound. */
+  confirmed(now = performance.now()): boolean {
+    return this.options.enabled && now - this.confirmedAt < this.options.stalenessMs;
   }
 
   /** The shared version was checked by a read that started at `startedAt` (performance.now()) and applied. */
