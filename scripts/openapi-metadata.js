@@ -20,7 +20,8 @@ function generate(dir) {
   new PluginMetadataGenerator().generate({
     visitors: [new ReadonlyVisitor({ ...swaggerPlugin.options, pathToSource: outputDir })],
     outputDir: dir,
-    tsconfigPath: 'apps/gateway/tsconfig.app.json',
+    // The whole workspace (apps, libs, tests, benchmarks): generating the metadata type-checks all of it.
+    tsconfigPath: 'tsconfig.json',
     printDiagnostics: false,
   });
 }
