@@ -67,25 +67,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
-<<<<<<< HEAD
   registerNotModified(fastify);
-  // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
-  fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   registerSecurityHeaders(fastify);
-=======
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        // The gateway speaks plain HTTP: upgrading would break /dashboard and /docs when opened by a LAN address.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
->>>>>>> main
   await registerDashboard(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',

@@ -4,6 +4,7 @@ import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { CatalogCacheModule } from './catalog-cache/catalog-cache.module';
+import { WriteGate } from './database/write-gate';
 import { DemoHandler } from './demo/demo.handler';
 import { DemoSeeder } from './demo/demo.seeder';
 import { Genre, GenreSchema } from './genres/genre.schema';
@@ -42,6 +43,7 @@ export class MovieModule {
       ],
       controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, ChangesHandler, DemoHandler],
       providers: [
+        WriteGate,
         MoviesRepository,
         GenresRepository,
         RatingsRepository,

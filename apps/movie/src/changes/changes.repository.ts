@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
+import { WriteGate } from '../database/write-gate';
 import { Change, ChangeRecord } from './change.schema';
 
 @Injectable()
 export class ChangesRepository {
-  constructor(@InjectModel(Change.name) private readonly model: Model<Change>) {}
+  constructor(
+    @InjectModel(Change.name) private readonly model: Model<Change>,
+    private readonly writes: WriteGate,
+  ) {}
 
-  async append(change: Change): Promise<void> {
-    await this.model.create(change);
+  async appendMany(changes: Change[]): Promise<void> {
+    await this.writes.run(() => this.model.insertMany(changes, { lean: true }));
   }
 
   after(after: string | undefined, limit: number): Promise<ChangeRecord[]> {

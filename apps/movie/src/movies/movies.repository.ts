@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
 import { averageOf } from '../ratings/rating-aggregate';
+import { WriteGate } from '../database/write-gate';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search';
 
@@ -15,7 +16,10 @@ const V1_FIELDS = { name: 1, url: 1, coverImage: 1, description: 1 } as const;
 
 @Injectable()
 export class MoviesRepository {
-  constructor(@InjectModel(Movie.name) private readonly model: Model<Movie>) {}
+  constructor(
+    @InjectModel(Movie.name) private readonly model: Model<Movie>,
+    private readonly writes: WriteGate,
+  ) {}
 
   async page(query: MovieQueryDto): Promise<{ items: MovieRecord[]; total: number }> {
     const filter: QueryFilter<Movie> = {};
@@ -101,12 +105,14 @@ export class MoviesRepository {
    * has stored one already (atomic on MongoDB; on FerretDB the settle pass repairs a rare out-of-order store).
    */
   async setRatingAggregate(id: string, sum: number, count: number, readAt: Date): Promise<void> {
-    await this.model
-      .updateOne(
-        { _id: id, $or: [{ ratingsReadAt: null }, { ratingsReadAt: mongoose.trusted({ $lte: readAt }) }] },
-        { $set: { ratingSum: sum, ratingCount: count, averageRating: averageOf(sum, count), ratingsReadAt: readAt } },
-        { timestamps: false },
-      )
-      .exec();
+    await this.writes.run(() =>
+      this.model
+        .updateOne(
+          { _id: id, $or: [{ ratingsReadAt: null }, { ratingsReadAt: mongoose.trusted({ $lte: readAt }) }] },
+          { $set: { ratingSum: sum, ratingCount: count, averageRating: averageOf(sum, count), ratingsReadAt: readAt } },
+          { timestamps: false },
+        )
+        .exec(),
+    );
   }
 }

@@ -28,6 +28,8 @@ const SNAPSHOT_EVERY_MS = 10_000;
 /** How long a request right after start-up waits for the ratings copy before answering 503 (the gateway falls back). */
 const STARTUP_WAIT_MS = 1500;
 const RETRY_MS = 1000;
+/** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
+const MODEL_REFRESH_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 @Injectable()
@@ -42,6 +44,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private readonly movies = new MovieCache(MOVIE_CACHE_TTL_MS, MOVIE_CACHE_SIZE);
   private eventsApplied = 0;
   private snapshotDirty = false;
+  private modelStale = false;
   private snapshotting: Promise<void> | null = null;
   private closing = false;
   private nextBuildId = 1;
@@ -51,6 +54,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private readonly states = new Map<number, RebuildState>();
   private timer?: NodeJS.Timeout;
   private snapshotTimer?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -84,6 +88,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.started = this.catchUp();
     this.snapshotTimer = setInterval(() => void this.saveSnapshotIfDirty(), SNAPSHOT_EVERY_MS);
     this.snapshotTimer.unref();
+    this.refreshTimer = setInterval(() => {
+      if (this.modelStale && !this.running) this.startRebuild();
+    }, MODEL_REFRESH_MS);
+    this.refreshTimer.unref();
     const everySec = this.config.recommendation.rebuildIntervalSec;
     if (everySec > 0) {
       this.timer = setInterval(() => this.startRebuild(), everySec * 1000);
@@ -95,6 +103,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.closing = true;
     clearInterval(this.timer);
     clearInterval(this.snapshotTimer);
+    clearInterval(this.refreshTimer);
     await this.reader?.stop();
     await this.saveSnapshotIfDirty();
   }
@@ -198,6 +207,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     }
     this.eventsApplied += events.length;
     this.snapshotDirty = true;
+    this.modelStale = true;
   }
 
   /** Every rating again from the movie service; events from just before the export on are replayed over it. */
@@ -259,6 +269,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const started = Date.now();
     if (repair) await this.reader.resync();
     else await this.reader.poll();
+    this.modelStale = false;
     const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
     await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, Date.now() - started);
