@@ -14,7 +14,10 @@ async function insertMovies(uri, dbName, count) {
     });
     const ids = [];
     for (let i = 0; i < docs.length; i += 1000) {
-      const res = await client.db(dbName).collection('movies').insertMany(docs.slice(i, i + 1000));
+      const res = await client
+        .db(dbName)
+        .collection('movies')
+        .insertMany(docs.slice(i, i + 1000));
       ids.push(...Object.values(res.insertedIds).map(String));
     }
     return ids;

@@ -47,4 +47,6 @@ const rows = (m, n) =>
     .slice(0, n)
     .map(([k, us]) => `${pct(us)}  ${k}`)
     .join('\n');
-console.log(`${file.split('/').pop()}: ${(total / 1e6).toFixed(1)} s sampled${lastArg ? ` (last ${lastArg} ms)` : ''}\n\nTop frames by self time:\n${rows(frames, top)}\n\nSelf time by package:\n${rows(packages, 15)}`);
+console.log(
+  `${file.split('/').pop()}: ${(total / 1e6).toFixed(1)} s sampled${lastArg ? ` (last ${lastArg} ms)` : ''}\n\nTop frames by self time:\n${rows(frames, top)}\n\nSelf time by package:\n${rows(packages, 15)}`,
+);

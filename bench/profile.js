@@ -30,8 +30,8 @@ async function main() {
     },
     'system',
   );
-  let loadStarted = 0;
-  let result = '';
+  let loadStarted;
+  let result;
   let loadMs = 0;
   try {
     const base = `http://127.0.0.1:${port}`;
@@ -41,7 +41,12 @@ async function main() {
     const url = which === 'list' ? `${base}/api/v1/movies/list` : `${base}/api/v2/movies/${movie}`;
     await cannon({ url, headers: { authorization: `Bearer ${token}` }, connections: 50, duration: 2 });
     loadStarted = Date.now();
-    const r = await cannon({ url, headers: { authorization: `Bearer ${token}` }, connections: which === 'list' ? 10 : 50, duration: Number(secondsArg) });
+    const r = await cannon({
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      connections: which === 'list' ? 10 : 50,
+      duration: Number(secondsArg),
+    });
     loadMs = Date.now() - loadStarted;
     result = `${which}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`;
     console.log(result);

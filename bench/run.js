@@ -241,7 +241,12 @@ async function main() {
       ['list.cachedRps / landed uncached 112', list.vsLanded, '>= 10', list.vsLanded >= 10],
       ['list.cachedRps / cache off (this run)', list.vsCold, '(info)', '-'],
       ['list.cachedP99Ms', list.cachedP99Ms, '<= 20', list.cachedP99Ms <= 20],
-      ['304 rps vs 200 rps (same URL)', `${notModified.rps304} vs ${notModified.rps200}`, '304 higher', notModified.rps304 > notModified.rps200],
+      [
+        '304 rps vs 200 rps (same URL)',
+        `${notModified.rps304} vs ${notModified.rps200}`,
+        '304 higher',
+        notModified.rps304 > notModified.rps200,
+      ],
       ['cache MB / RSS growth MB (10,000 movies)', `${memory.cacheMb} / ${memory.rssGrowthMb}`, '(info)', '-'],
     ];
     const rendered = table(goals.map((r) => r.map((c) => (c === true ? 'yes' : c === false ? 'NO' : c))));

@@ -37,7 +37,13 @@ describe('catalog cache and HTTP caching (one process)', () => {
   });
 
   describe('ETag and If-None-Match (RFC 9110)', () => {
-    const reads = () => [`/api/v2/movies/${movieId}`, '/api/v2/movies?limit=5', '/api/v2/genres', `/api/v2/movies/${movieId}/ratings`, '/api/v1/movies/list'];
+    const reads = () => [
+      `/api/v2/movies/${movieId}`,
+      '/api/v2/movies?limit=5',
+      '/api/v2/genres',
+      `/api/v2/movies/${movieId}/ratings`,
+      '/api/v1/movies/list',
+    ];
 
     it('tags every catalog read with a strong ETag and public, revalidated caching', async () => {
       for (const path of reads()) {
@@ -236,7 +242,8 @@ describe('catalog cache across instances (split mode, two movie instances)', () 
     for (const r of await everyInstance(MOVIE_PATTERNS.ratingsOfMovie, { movieId: id, page: 1, limit: 20 })) expect(r.body.total).toBe(0);
     expect((await api(system.baseUrl, alice.token).put(`/api/v2/movies/${id}/rating`, { score: 2 })).status).toBe(200);
     await sleep(STALENESS_MS);
-    for (const r of await everyInstance(MOVIE_PATTERNS.get, { id })) expect(r.body).toEqual(expect.objectContaining({ ratingCount: 1, averageRating: 2 }));
+    for (const r of await everyInstance(MOVIE_PATTERNS.get, { id }))
+      expect(r.body).toEqual(expect.objectContaining({ ratingCount: 1, averageRating: 2 }));
     for (const r of await everyInstance(MOVIE_PATTERNS.ratingsOfMovie, { movieId: id, page: 1, limit: 20 })) expect(r.body.total).toBe(1);
 
     expect((await asAdmin.delete(`/api/v2/movies/${id}`)).status).toBe(204);

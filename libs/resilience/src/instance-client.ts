@@ -110,7 +110,11 @@ class Lane {
           })
         : new ConsecutiveBreaker(options.maxFailures);
     this.breaker = circuitBreaker(handleWhen(isFailure), { halfOpenAfter: backoff, breaker: breakerImpl });
-    this.policy = wrap(bulkhead(options.maxConcurrent, options.maxQueue), this.breaker, timeout(options.callTimeoutMs, TimeoutStrategy.Aggressive));
+    this.policy = wrap(
+      bulkhead(options.maxConcurrent, options.maxQueue),
+      this.breaker,
+      timeout(options.callTimeoutMs, TimeoutStrategy.Aggressive),
+    );
     this.breaker.onStateChange((state) => {
       this.lastStateChange = new Date();
       onStateChange(state);

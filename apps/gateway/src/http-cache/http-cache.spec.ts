@@ -11,7 +11,8 @@ describe('If-None-Match (RFC 9110 §13.1.2)', () => {
   });
 
   it('ignores an absent or malformed header', () => {
-    for (const bad of [undefined, '', 'abc', '"unterminated', '"a" "b"', 'w/"lower"', '"a",junk']) expect(parseIfNoneMatch(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'abc', '"unterminated', '"a" "b"', 'w/"lower"', '"a",junk'])
+      expect(parseIfNoneMatch(bad)).toBeUndefined();
   });
 
   it('keeps at most 32 tags of bounded length', () => {

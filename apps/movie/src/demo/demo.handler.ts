@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RpcAuthGuard, RpcRoles } from '@app/auth';
 import { MOVIE_PATTERNS, SeedResult } from '@app/contracts';
-import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
+import { ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
 import { DemoSeeder } from './demo.seeder';
 
 @Controller()

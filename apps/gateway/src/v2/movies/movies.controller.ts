@@ -68,11 +68,7 @@ export class MoviesController {
   @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
   @ApiBearerAuth()
   @Put(':id/rating')
-  rate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @Body() rating: RateMovieDto,
-    @BearerToken() token: string,
-  ): Promise<RatingDto> {
+  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
     return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
@@ -80,10 +76,7 @@ export class MoviesController {
   @ApiBearerAuth()
   @Delete(':id/rating')
   @HttpCode(204)
-  async unrate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @BearerToken() token: string,
-  ): Promise<void> {
+  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
   }
 
