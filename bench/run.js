@@ -224,6 +224,11 @@ async function main() {
       failedReads,
     };
     memory.rssGrowthMb = memory.rssAfterMb - memory.rssBeforeMb;
+    // The same 10,000 answers in the cache alone, with garbage collected around the fill (bench/cache-memory.js).
+    const { execFileSync } = require('node:child_process');
+    memory.isolated = JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', lib.join(__dirname, 'cache-memory.js')], { encoding: 'utf8' }),
+    );
     console.log('cache memory', memory);
 
     const results = { machine: info, mode: quick ? 'quick' : 'full', p1, p2, p3, p4, p5, p6, list, notModified, memory };
@@ -248,6 +253,12 @@ async function main() {
         notModified.rps304 > notModified.rps200,
       ],
       ['cache MB / RSS growth MB (10,000 movies)', `${memory.cacheMb} / ${memory.rssGrowthMb}`, '(info)', '-'],
+      [
+        'cache alone: counted / heap / RSS MB (10,000)',
+        `${memory.isolated.countedMb} / ${memory.isolated.heapGrowthMb} / ${memory.isolated.rssGrowthMb}`,
+        '(info)',
+        '-',
+      ],
     ];
     const rendered = table(goals.map((r) => r.map((c) => (c === true ? 'yes' : c === false ? 'NO' : c))));
     console.log(`\n${rendered}\n`);
