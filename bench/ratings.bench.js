@@ -111,7 +111,7 @@ async function burst(baseUrl, movieId, plans, readToken, otherIds) {
 async function ratingsOf(baseUrl, movieId, token) {
   const deadline = Date.now() + 20000;
   const scores = [];
-  for (let page = 1; ; ) {
+  for (let page = 1; ;) {
     const res = await lib.json('GET', `${baseUrl}/api/v2/movies/${movieId}/ratings?page=${page}&limit=100`, undefined, token);
     if (res.status === 503 && Date.now() < deadline) {
       await lib.sleep(200);
@@ -224,13 +224,18 @@ async function main(options = {}) {
   try {
     for (const mode of modes) {
       results[mode] = await runMode(mode, config, db.uri);
-      console.log(mode, JSON.stringify(results[mode], (k, v) => (typeof v === 'bigint' ? undefined : v), 1));
+      console.log(
+        mode,
+        JSON.stringify(results[mode], (k, v) => (typeof v === 'bigint' ? undefined : v), 1),
+      );
     }
   } finally {
     await db.stop();
     lib.rmSync(dataDir, { recursive: true, force: true });
   }
-  const rows = [['mode', 'run', 'ratings/s', 'p50 ms', 'p99 ms', 'non-2xx', 'catalog reads', 'reads non-200', 'reads p99 ms', 'exact after']];
+  const rows = [
+    ['mode', 'run', 'ratings/s', 'p50 ms', 'p99 ms', 'non-2xx', 'catalog reads', 'reads non-200', 'reads p99 ms', 'exact after'],
+  ];
   for (const mode of modes) {
     for (const run of ['first', 'mixed']) {
       const r = results[mode][run];

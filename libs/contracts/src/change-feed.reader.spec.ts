@@ -98,13 +98,18 @@ describe('ChangeFeedReader', () => {
     feed.show(70_000, 2, 'new', 4);
     const got: string[] = [];
     const gaps: string[] = [];
-    const reader = new ChangeFeedReader(feed.source, async (events) => void got.push(...events.map((e) => e.userId!)), changePosition(1_000, 1, 'w1'), {
-      overlapMs: 1000,
-      onGap: async (horizon) => {
-        gaps.push(horizon);
-        return changePosition(65_000, 0, 'w1');
+    const reader = new ChangeFeedReader(
+      feed.source,
+      async (events) => void got.push(...events.map((e) => e.userId!)),
+      changePosition(1_000, 1, 'w1'),
+      {
+        overlapMs: 1000,
+        onGap: async (horizon) => {
+          gaps.push(horizon);
+          return changePosition(65_000, 0, 'w1');
+        },
       },
-    });
+    );
     await reader.poll();
     await reader.poll();
     expect(gaps).toEqual([positionAt(50_000)]);

@@ -9,7 +9,14 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
  * - `movie.created` / `movie.changed`: the movie's id only (read the movie for its state).
  * - `movie.deleted`: the movie and every rating of it are gone (no `rating.deleted` per rating).
  */
-export const CHANGE_TYPES = ['rating.inserted', 'rating.changed', 'rating.deleted', 'movie.created', 'movie.changed', 'movie.deleted'] as const;
+export const CHANGE_TYPES = [
+  'rating.inserted',
+  'rating.changed',
+  'rating.deleted',
+  'movie.created',
+  'movie.changed',
+  'movie.deleted',
+] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 export interface ChangeEvent {

@@ -34,14 +34,20 @@ function rejectedWithoutRunning(err: unknown): boolean {
 
 /** Every cross-service call goes through here: balancing, breakers, timeouts, retries for reads, fallbacks. */
 export class ServiceClient {
-  private readonly balancer: SmoothWeightedRoundRobin<InstanceClient & { weight: number }>;
+  private balancer!: SmoothWeightedRoundRobin<InstanceClient & { weight: number }>;
 
   constructor(
     readonly name: string,
     readonly transport: 'tcp' | 'nats',
-    readonly instances: InstanceClient[],
+    public instances: InstanceClient[],
     private readonly options: ResilienceOptions,
   ) {
+    this.setInstances(instances);
+  }
+
+  /** The registry saw instances come or go (or a weight change): calls picked from now on follow the new set. */
+  setInstances(instances: InstanceClient[]): void {
+    this.instances = instances;
     this.balancer = new SmoothWeightedRoundRobin(instances.map((i) => Object.assign(i, { weight: i.spec.weight })));
   }
 

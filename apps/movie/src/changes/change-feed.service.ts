@@ -39,7 +39,9 @@ export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.trimTimer = setInterval(() => {
-      this.changes.trimBefore(positionAt(Date.now() - CHANGE_RETENTION_MS)).catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
+      this.changes
+        .trimBefore(positionAt(Date.now() - CHANGE_RETENTION_MS))
+        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
     }, TRIM_EVERY_MS);
     this.trimTimer.unref();
   }
@@ -56,7 +58,11 @@ export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
     let resolve!: () => void;
     let reject!: (err: unknown) => void;
     const stored = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    this.pending.push({ change: { _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() }, resolve, reject });
+    this.pending.push({
+      change: { _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() },
+      resolve,
+      reject,
+    });
     if (!this.flushing) void this.flush();
     return stored;
   }

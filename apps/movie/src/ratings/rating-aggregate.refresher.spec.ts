@@ -18,6 +18,7 @@ function setup() {
     },
   } as unknown as RatingsRepository;
   const movies = {
+    findById: async () => ({ ratingSum: stored.at(-1)?.sum ?? 0, ratingCount: stored.at(-1)?.count ?? 0 }),
     setRatingAggregate: async (_id: string, sum: number, count: number) => void stored.push({ sum, count }),
   } as unknown as MoviesRepository;
   return {

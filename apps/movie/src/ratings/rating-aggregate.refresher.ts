@@ -90,7 +90,9 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
   private async recompute(movieId: string): Promise<void> {
     try {
       const readAt = new Date();
-      const { sum, count } = await this.ratings.aggregateOf(movieId);
+      const [{ sum, count }, movie] = await Promise.all([this.ratings.aggregateOf(movieId), this.movies.findById(movieId)]);
+      // Writes are what FerretDB serialises: an unchanged aggregate (most settle passes) is not written again.
+      if (!movie || (movie.ratingSum === sum && movie.ratingCount === count)) return;
       await this.movies.setRatingAggregate(movieId, sum, count, readAt);
     } catch (err) {
       // The ratings are stored; the settle pass or the next write recomputes.

@@ -40,12 +40,16 @@ export class RatingsRepository {
   async upsert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord | null> {
     const now = new Date();
     const _id = ratingId(movieId, userId);
-    if (await this.insertNew({ _id, movieId: new Types.ObjectId(movieId), userId, score, comment, createdAt: now, updatedAt: now })) return null;
+    if (await this.insertNew({ _id, movieId: new Types.ObjectId(movieId), userId, score, comment, createdAt: now, updatedAt: now }))
+      return null;
     const set = { $set: { score, comment } };
     const before =
       (await this.writes.run(() => this.model.findOneAndUpdate({ _id }, set, { returnDocument: 'before' }).lean<RatingRecord>().exec())) ??
       (await this.writes.run(() =>
-        this.model.findOneAndUpdate({ movieId: new Types.ObjectId(movieId), userId }, set, { returnDocument: 'before' }).lean<RatingRecord>().exec(),
+        this.model
+          .findOneAndUpdate({ movieId: new Types.ObjectId(movieId), userId }, set, { returnDocument: 'before' })
+          .lean<RatingRecord>()
+          .exec(),
       ));
     if (!before) throw AppError.conflict('The rating changed meanwhile, try again');
     return before;
@@ -90,14 +94,22 @@ export class RatingsRepository {
    * `_id` equality), which the refresher's coalescing keeps to about two per burst.
    */
   async aggregateOf(movieId: string): Promise<{ sum: number; count: number }> {
-    const rows = await this.model.find({ movieId: new Types.ObjectId(movieId) }, { _id: 0, score: 1 }).lean<{ score: number }[]>().exec();
+    const rows = await this.model
+      .find({ movieId: new Types.ObjectId(movieId) }, { _id: 0, score: 1 })
+      .lean<{ score: number }[]>()
+      .exec();
     let sum = 0;
     for (const r of rows) sum += r.score;
     return { sum, count: rows.length };
   }
 
   async remove(movieId: string, userId: string): Promise<RatingRecord | null> {
-    const removed = await this.writes.run(() => this.model.findOneAndDelete({ _id: ratingId(movieId, userId) }).lean<RatingRecord>().exec());
+    const removed = await this.writes.run(() =>
+      this.model
+        .findOneAndDelete({ _id: ratingId(movieId, userId) })
+        .lean<RatingRecord>()
+        .exec(),
+    );
     // A rating stored before ids were derived has a random _id.
     return removed ?? this.writes.run(() => this.model.findOneAndDelete({ movieId, userId }).lean<RatingRecord>().exec());
   }

@@ -16,7 +16,8 @@ export class RatingsSnapshotRepository {
   /** Writes the chunks, then the head that makes them current, then drops older snapshots (no transactions needed). */
   async save(id: string, ratings: RatingTuple[], position: string | null): Promise<void> {
     const docs: RatingsChunk[] = [];
-    for (let i = 0; i * CHUNK < ratings.length; i++) docs.push({ _id: `${id}-${i}`, snapshot: id, ratings: ratings.slice(i * CHUNK, (i + 1) * CHUNK) });
+    for (let i = 0; i * CHUNK < ratings.length; i++)
+      docs.push({ _id: `${id}-${i}`, snapshot: id, ratings: ratings.slice(i * CHUNK, (i + 1) * CHUNK) });
     for (const doc of docs) await this.chunks.collection.insertOne(doc as never);
     await this.snapshots.create({ _id: id, position, savedAt: new Date(), chunks: docs.length, ratings: ratings.length });
     await this.snapshots.deleteMany({ _id: mongoose.trusted({ $ne: id }) }).exec();

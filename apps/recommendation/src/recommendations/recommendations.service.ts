@@ -68,7 +68,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       this.logger.warn(`Could not load the stored ${what}: ${err.message}`);
       return null;
     };
-    const [stored, snapshot] = await Promise.all([this.store.latest().catch(warn('model')), this.snapshots.latest().catch(warn('ratings'))]);
+    const [stored, snapshot] = await Promise.all([
+      this.store.latest().catch(warn('model')),
+      this.snapshots.latest().catch(warn('ratings')),
+    ]);
     if (stored) this.model = stored.model;
     if (snapshot) {
       this.ratings.replace(snapshot.ratings);

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
-import { BuildSummary, FeedStatus, MOVIE_PATTERNS, RebuildState, RECOMMENDATION_PATTERNS, RecommendationsDto, ScoredMovie } from '@app/contracts';
+import {
+  BuildSummary,
+  FeedStatus,
+  MOVIE_PATTERNS,
+  RebuildState,
+  RECOMMENDATION_PATTERNS,
+  RecommendationsDto,
+  ScoredMovie,
+} from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 
 const POLL_MS = 100;
