@@ -76,7 +76,7 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
       state.running = true;
       // This pass stores after the write was acknowledged: cached catalog answers must learn of it too.
       void this.recompute(movieId)
-        .then(() => this.catalog.written())
+        .then((wrote) => (wrote ? this.catalog.written() : undefined))
         .catch((err: Error) => this.logger.warn(`invalidating the catalog after settling movie ${movieId} failed: ${err.message}`))
         .then(() => {
           state.running = false;
@@ -87,16 +87,19 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
     state.settleTimer.unref();
   }
 
-  private async recompute(movieId: string): Promise<void> {
+  /** Whether it stored a changed aggregate. */
+  private async recompute(movieId: string): Promise<boolean> {
     try {
       const readAt = new Date();
       const [{ sum, count }, movie] = await Promise.all([this.ratings.aggregateOf(movieId), this.movies.findById(movieId)]);
       // Writes are what FerretDB serialises: an unchanged aggregate (most settle passes) is not written again.
-      if (!movie || (movie.ratingSum === sum && movie.ratingCount === count)) return;
+      if (!movie || (movie.ratingSum === sum && movie.ratingCount === count)) return false;
       await this.movies.setRatingAggregate(movieId, sum, count, readAt);
+      return true;
     } catch (err) {
       // The ratings are stored; the settle pass or the next write recomputes.
       this.logger.warn(`recomputing the ratings of movie ${movieId} failed: ${(err as Error).message}`);
+      return false;
     }
   }
 }
