@@ -112,3 +112,26 @@ describe('CatalogChanges while idle', () => {
     changes.onModuleDestroy();
   });
 });
+
+describe('CatalogChanges under a burst of writes', () => {
+  it('shares one queued version write among the writes that arrive while one runs, and never reuses a running one', async () => {
+    let release!: () => void;
+    let started = 0;
+    const source: CatalogChangeSource = {
+      position: async () => 'v',
+      record: () => {
+        started++;
+        return started === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+    };
+    const changes = new CatalogChanges(new CatalogCache(options), source, { catalogCache: { pollMs: 25 } } as AppConfig);
+    const first = changes.written();
+    await Promise.resolve();
+    await Promise.resolve();
+    const burst = Array.from({ length: 10 }, () => changes.written());
+    expect(started).toBe(1);
+    release();
+    await Promise.all([first, ...burst]);
+    expect(started).toBe(2);
+  });
+});

@@ -30,6 +30,9 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private failing = false;
   private inflight: Promise<void> | null = null;
+  /** The version write running, and the one queued behind it that every write arriving meanwhile shares. */
+  private recording: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
   private readonly pollMs: number;
 
   constructor(
@@ -63,9 +66,18 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** A write changed the catalog: drop this instance's answers and tell the others before acknowledging. */
-  async written(): Promise<void> {
+  written(): Promise<void> {
     this.cache.invalidate();
-    await this.source.record();
+    // The caller's write is stored; a version write that starts after this call covers it. A burst of writes
+    // (ratings of a hot movie) shares one queued version write instead of one each on a one-writer database.
+    this.queued ??= (this.recording ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        this.recording = this.source.record().finally(() => (this.recording = null));
+        return this.recording;
+      });
+    return this.queued;
   }
 
   private async check(): Promise<void> {
