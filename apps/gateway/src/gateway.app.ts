@@ -1,5 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,8 +19,10 @@ import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
+import { registerNotModified } from './http-cache/http-cache';
 import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics';
+import { registerSecurityHeaders } from './security/security-headers';
 
 export function buildOpenApi(app: NestFastifyApplication) {
   const config = new DocumentBuilder()
@@ -66,18 +67,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        // The gateway speaks plain HTTP: upgrading would break /dashboard and /docs when opened by a LAN address.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  registerNotModified(fastify);
+  registerSecurityHeaders(fastify);
   await registerDashboard(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',

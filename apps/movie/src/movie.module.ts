@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
+import { CatalogCacheModule } from './catalog-cache/catalog-cache.module';
 import { WriteGate } from './database/write-gate';
 import { DemoHandler } from './demo/demo.handler';
 import { DemoSeeder } from './demo/demo.seeder';
@@ -32,6 +33,7 @@ export class MovieModule {
       imports: [
         ...serviceBaseImports('movie', config),
         TokenModule,
+        CatalogCacheModule,
         MongooseModule.forFeature([
           { name: Movie.name, schema: MovieSchema },
           { name: Genre.name, schema: GenreSchema },

@@ -110,9 +110,18 @@ export const configSchema = z
       neighbours: positiveInt,
     }),
     demoData: z.enum(['auto', 'true', 'false']),
+    catalogCache: z.object({
+      enabled: z.boolean(),
+      maxMb: z.number().positive(),
+      stalenessMs: positiveInt,
+      pollMs: positiveInt,
+    }),
     shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
   })
   .superRefine((c, ctx) => {
+    if (c.catalogCache.pollMs * 2 > c.catalogCache.stalenessMs) {
+      ctx.addIssue({ code: 'custom', path: ['catalogCache', 'pollMs'], message: 'must be at most half of catalogCache.stalenessMs' });
+    }
     if (c.env !== 'production') return;
     if (c.jwt.secret.length < 32) {
       ctx.addIssue({

@@ -3,6 +3,7 @@ export * from './health';
 export * from './users';
 export * from './auth';
 export * from './catalog';
+export * from './conditional-read';
 export * from './recommendations';
 export * from './changes';
 export * from './change-feed.reader';

@@ -16,6 +16,8 @@ export interface CallOptions<T> {
   token?: string;
   /** A declared fallback, used when the service cannot answer (never for a business error). */
   fallback?: (error: AppError) => T | Promise<T>;
+  /** Tags the caller already holds (HTTP If-None-Match), for reads that answer CachedRead. */
+  ifNoneMatch?: string[];
 }
 
 export interface ServiceStatus {
@@ -54,7 +56,7 @@ export class ServiceClient {
       const idempotent = options.idempotent ?? false;
       return await this.dispatch<T>(
         pattern,
-        { meta: { requestId: currentRequestId(), token: options.token }, data },
+        { meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch }, data },
         idempotent,
         options.group ?? (idempotent ? 'read' : 'write'),
       );

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateMovieV1Dto, MOVIE_PATTERNS, MovieV1Dto } from '@app/contracts';
+import { CachedRead, CreateMovieV1Dto, MOVIE_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public } from '../auth/auth.decorators';
+import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache';
 
 /** The original movie service's routes, kept as they were for existing clients. */
 @ApiTags('v1 (deprecated)')
@@ -12,9 +13,10 @@ export class MoviesV1Controller {
 
   @ApiOperation({ summary: 'Every movie (original contract)', deprecated: true })
   @Public()
+  @CatalogRead()
   @Get('list')
-  list(): Promise<MovieV1Dto[]> {
-    return this.registry.client('movie').send<MovieV1Dto[]>(MOVIE_PATTERNS.listAll, {}, { idempotent: true });
+  list(@IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
+    return this.registry.client('movie').send(MOVIE_PATTERNS.listAll, {}, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ summary: 'Add a movie (any signed-in user, original contract)', deprecated: true })

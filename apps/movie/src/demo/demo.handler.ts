@@ -2,6 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RpcAuthGuard, RpcRoles } from '@app/auth';
 import { MOVIE_PATTERNS, SeedResult } from '@app/contracts';
+import { ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
 import { DemoSeeder } from './demo.seeder';
 
 @Controller()
@@ -10,6 +11,7 @@ export class DemoHandler {
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.seedDemo)
   seed(): Promise<SeedResult> {
     return this.seeder.seed();

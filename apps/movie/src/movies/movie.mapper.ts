@@ -18,6 +18,6 @@ export function toMovieDto(doc: MovieRecord): MovieDto {
   };
 }
 
-export function toMovieV1Dto(doc: MovieRecord): MovieV1Dto {
+export function toMovieV1Dto(doc: Pick<MovieRecord, '_id' | 'name' | 'url' | 'coverImage' | 'description'>): MovieV1Dto {
   return { id: String(doc._id), name: doc.name, url: doc.url ?? '', coverImage: doc.coverImage ?? '', description: doc.description ?? '' };
 }

@@ -15,22 +15,26 @@ import {
   ScoredMovie,
   UpdateMoviePayload,
 } from '@app/contracts';
+import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
 import { MoviesService } from './movies.service';
 
 @Controller()
 export class MoviesHandler {
   constructor(private readonly movies: MoviesService) {}
 
+  @CachedCatalogRead()
   @MessagePattern(MOVIE_PATTERNS.list)
   list(@Payload('data') query: MovieQueryDto): Promise<Page<MovieDto>> {
     return this.movies.list(query);
   }
 
+  @CachedCatalogRead()
   @MessagePattern(MOVIE_PATTERNS.listAll)
   listAll(): Promise<MovieV1Dto[]> {
     return this.movies.listV1();
   }
 
+  @CachedCatalogRead()
   @MessagePattern(MOVIE_PATTERNS.get)
   get(@Payload('data') dto: IdPayload): Promise<MovieDto> {
     return this.movies.get(dto.id);
@@ -38,6 +42,7 @@ export class MoviesHandler {
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.create)
   create(@Payload('data') dto: CreateMovieDto): Promise<MovieDto> {
     return this.movies.create(dto);
@@ -46,6 +51,7 @@ export class MoviesHandler {
   /** The original API let any signed-in user add a movie. */
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin', 'user')
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.createV1)
   createV1(@Payload('data') dto: CreateMovieV1Dto): Promise<MovieDto> {
     return this.movies.create({ name: dto.name, url: dto.url, coverImage: dto.coverImage, description: dto.description });
@@ -53,6 +59,7 @@ export class MoviesHandler {
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.update)
   update(@Payload('data') dto: UpdateMoviePayload): Promise<MovieDto> {
     return this.movies.update(dto.id, dto.patch);
@@ -60,6 +67,7 @@ export class MoviesHandler {
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.remove)
   async remove(@Payload('data') dto: IdPayload): Promise<{ removed: true }> {
     await this.movies.remove(dto.id);

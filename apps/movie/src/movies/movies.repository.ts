@@ -9,6 +9,11 @@ import { titleMatcher } from './title-search';
 
 export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
 
+/** Answers compute the average from sum and count; the stored copy (and when it was computed) only serve the write path. */
+const ANSWERED = { averageRating: 0, ratingsReadAt: 0 } as const;
+/** The v1 list returns five fields: the database need not read, encode and send the rest. */
+const V1_FIELDS = { name: 1, url: 1, coverImage: 1, description: 1 } as const;
+
 @Injectable()
 export class MoviesRepository {
   constructor(
@@ -26,7 +31,7 @@ export class MoviesRepository {
     const direction = sortKey.startsWith('-') ? -1 : 1;
     const [items, total] = await Promise.all([
       this.model
-        .find(filter)
+        .find(filter, ANSWERED)
         .sort({ [field]: direction, _id: direction })
         .skip((query.page - 1) * query.limit)
         .limit(query.limit)
@@ -37,12 +42,13 @@ export class MoviesRepository {
     return { items, total };
   }
 
-  all(): Promise<MovieRecord[]> {
-    return this.model.find().sort({ _id: 1 }).lean<MovieRecord[]>().exec();
+  /** Every movie with only the v1 fields. */
+  allV1(): Promise<Pick<MovieRecord, '_id' | 'name' | 'url' | 'coverImage' | 'description'>[]> {
+    return this.model.find({}, V1_FIELDS).sort({ _id: 1 }).lean<MovieRecord[]>().exec();
   }
 
   findById(id: string): Promise<MovieRecord | null> {
-    return this.model.findById(id).lean<MovieRecord>().exec();
+    return this.model.findById(id, ANSWERED).lean<MovieRecord>().exec();
   }
 
   async exists(id: string): Promise<boolean> {

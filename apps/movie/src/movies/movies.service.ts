@@ -25,7 +25,7 @@ export class MoviesService {
   }
 
   async listV1(): Promise<MovieV1Dto[]> {
-    return (await this.movies.all()).map(toMovieV1Dto);
+    return (await this.movies.allV1()).map(toMovieV1Dto);
   }
 
   async get(id: string): Promise<MovieDto> {

@@ -21,7 +21,12 @@ function setup() {
     findById: async () => ({ ratingSum: stored.at(-1)?.sum ?? 0, ratingCount: stored.at(-1)?.count ?? 0 }),
     setRatingAggregate: async (_id: string, sum: number, count: number) => void stored.push({ sum, count }),
   } as unknown as MoviesRepository;
-  return { scores, stored, reads: () => reads, refresher: new RatingAggregateRefresher(ratings, movies) };
+  return {
+    scores,
+    stored,
+    reads: () => reads,
+    refresher: new RatingAggregateRefresher(ratings, movies, { written: async () => undefined } as never),
+  };
 }
 
 describe('RatingAggregateRefresher', () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { CatalogChanges } from '../catalog-cache/catalog-changes';
 import { MoviesRepository } from '../movies/movies.repository';
 import { RatingsRepository } from './ratings.repository';
 
@@ -40,6 +41,7 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
   constructor(
     private readonly ratings: RatingsRepository,
     private readonly movies: MoviesRepository,
+    private readonly catalog: CatalogChanges,
   ) {}
 
   /** Resolves once a recomputation that began after this call has been stored (or has failed and was logged). */
@@ -72,25 +74,32 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
       state.settleTimer = undefined;
       if (state.running || state.next) return;
       state.running = true;
-      void this.recompute(movieId).then(() => {
-        state.running = false;
-        if (state.next) void this.drain(movieId, state);
-        else if (!state.settleTimer) this.states.delete(movieId);
-      });
+      // This pass stores after the write was acknowledged: cached catalog answers must learn of it too.
+      void this.recompute(movieId)
+        .then((wrote) => (wrote ? this.catalog.written() : undefined))
+        .catch((err: Error) => this.logger.warn(`invalidating the catalog after settling movie ${movieId} failed: ${err.message}`))
+        .then(() => {
+          state.running = false;
+          if (state.next) void this.drain(movieId, state);
+          else if (!state.settleTimer) this.states.delete(movieId);
+        });
     }, SETTLE_MS);
     state.settleTimer.unref();
   }
 
-  private async recompute(movieId: string): Promise<void> {
+  /** Whether it stored a changed aggregate. */
+  private async recompute(movieId: string): Promise<boolean> {
     try {
       const readAt = new Date();
       const [{ sum, count }, movie] = await Promise.all([this.ratings.aggregateOf(movieId), this.movies.findById(movieId)]);
       // Writes are what FerretDB serialises: an unchanged aggregate (most settle passes) is not written again.
-      if (!movie || (movie.ratingSum === sum && movie.ratingCount === count)) return;
+      if (!movie || (movie.ratingSum === sum && movie.ratingCount === count)) return false;
       await this.movies.setRatingAggregate(movieId, sum, count, readAt);
+      return true;
     } catch (err) {
       // The ratings are stored; the settle pass or the next write recomputes.
       this.logger.warn(`recomputing the ratings of movie ${movieId} failed: ${(err as Error).message}`);
+      return false;
     }
   }
 }

@@ -12,6 +12,7 @@ import {
   RatingsExportPage,
   UserRatingsPayload,
 } from '@app/contracts';
+import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
 import { RatingsService } from './ratings.service';
 
 /** Ratings belong to real users: a service token may read them in bulk but never rate. */
@@ -25,18 +26,21 @@ export class RatingsHandler {
   constructor(private readonly ratings: RatingsService) {}
 
   @UseGuards(RpcAuthGuard)
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.rate)
   rate(@Payload('data') dto: RatePayload, @RpcPrincipal() principal: Principal): Promise<RatingDto> {
     return this.ratings.rate(dto.movieId, raterId(principal), dto.rating);
   }
 
   @UseGuards(RpcAuthGuard)
+  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.unrate)
   async unrate(@Payload('data') dto: MovieIdPayload, @RpcPrincipal() principal: Principal): Promise<{ removed: true }> {
     await this.ratings.unrate(dto.movieId, raterId(principal));
     return { removed: true };
   }
 
+  @CachedCatalogRead()
   @MessagePattern(MOVIE_PATTERNS.ratingsOfMovie)
   ofMovie(@Payload('data') dto: MovieRatingsQuery): Promise<Page<RatingDto>> {
     return this.ratings.ofMovie(dto.movieId, dto.page, dto.limit);

@@ -1,9 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page, PageQuery, ParseObjectIdPipe } from '@app/common';
-import { CreateMovieDto, MOVIE_PATTERNS, MovieDto, MovieQueryDto, RateMovieDto, RatingDto, UpdateMovieDto } from '@app/contracts';
+import { PageQuery, ParseObjectIdPipe } from '@app/common';
+import {
+  CachedRead,
+  CreateMovieDto,
+  MOVIE_PATTERNS,
+  MovieDto,
+  MovieQueryDto,
+  RateMovieDto,
+  RatingDto,
+  UpdateMovieDto,
+} from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
+import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')
@@ -16,16 +26,18 @@ export class MoviesController {
 
   @ApiOperation({ summary: 'Search and page movies (genre, title substring, year, sort)' })
   @Public()
+  @CatalogRead()
   @Get()
-  list(@Query() query: MovieQueryDto): Promise<Page<MovieDto>> {
-    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true });
+  list(@Query() query: MovieQueryDto, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ summary: 'One movie' })
   @Public()
+  @CatalogRead()
   @Get(':id')
-  get(@Param('id', ParseObjectIdPipe) id: string): Promise<MovieDto> {
-    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true });
+  get(@Param('id', ParseObjectIdPipe) id: string, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ summary: 'Add a movie (admin)' })
@@ -70,8 +82,17 @@ export class MoviesController {
 
   @ApiOperation({ summary: "A movie's ratings, newest first" })
   @Public()
+  @CatalogRead()
   @Get(':id/ratings')
-  ratings(@Param('id', ParseObjectIdPipe) movieId: string, @Query() query: PageQuery): Promise<Page<RatingDto>> {
-    return this.movies.send(MOVIE_PATTERNS.ratingsOfMovie, { movieId, page: query.page, limit: query.limit }, { idempotent: true });
+  ratings(
+    @Param('id', ParseObjectIdPipe) movieId: string,
+    @Query() query: PageQuery,
+    @IfNoneMatch() ifNoneMatch?: string[],
+  ): Promise<CachedRead> {
+    return this.movies.send(
+      MOVIE_PATTERNS.ratingsOfMovie,
+      { movieId, page: query.page, limit: query.limit },
+      { idempotent: true, ifNoneMatch },
+    );
   }
 }

@@ -4,6 +4,7 @@ import type { Principal } from '@app/auth';
 import { ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
+import { PerUserRead } from '../../http-cache/http-cache';
 import { RecommendationsGatewayService } from './recommendations.service';
 
 @ApiTags('recommendations')
@@ -13,6 +14,7 @@ export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationsGatewayService) {}
 
   @ApiOperation({ summary: "The caller's recommendations (popular picks when the service is down: strategy fallback-popular)" })
+  @PerUserRead()
   @Get()
   mine(
     @Query() query: RecommendationLimitQuery,
@@ -24,6 +26,7 @@ export class RecommendationsController {
 
   @ApiOperation({ summary: "Any user's recommendations (admin)" })
   @Roles('admin')
+  @PerUserRead()
   @Get('users/:id')
   forUser(
     @Param('id', ParseObjectIdPipe) id: string,
