@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@app/database';
+import { checkResponse } from './openapi-contract';
 
 export const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
@@ -139,6 +140,7 @@ export function api(baseUrl: string, token?: string) {
     } catch {
       /* not JSON: keep the text */
     }
+    await checkResponse(method, path, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
   return {

@@ -5,6 +5,7 @@ import { setProcessRole } from '@app/observability';
 import { assertPortFree, startGateway } from './launcher/gateway-main';
 import { runOneProcess } from './launcher/one-process';
 import { runDatabaseOnly } from './launcher/database-only';
+import { runOpenApi } from './launcher/openapi';
 import { runSeed } from './launcher/seed';
 import { runSplit } from './launcher/split';
 
@@ -13,6 +14,7 @@ import { runSplit } from './launcher/split';
  * `node dist/apps/gateway/main.js split ...` the split-mode launcher
  * `node dist/apps/gateway/main.js db`        only the embedded database (prints its MONGO_URI; for benchmarks and tools)
  * `node dist/apps/gateway/main.js seed`      load the demo catalog (`npm run seed`)
+ * `node dist/apps/gateway/main.js openapi [file]` print or write the OpenAPI document, starting nothing (`npm run openapi`)
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   if (command === 'split') return runSplit(config, rest);
   if (command === 'db') return runDatabaseOnly(config);
   if (command === 'seed') return runSeed(config);
+  if (command === 'openapi') return runOpenApi(config, rest);
   if (command) throw new Error(`Unknown command: ${command}`);
   if (config.mode === 'split') {
     setProcessRole('gateway');

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
@@ -9,14 +10,18 @@ import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
 export class GenresController {
   constructor(private readonly registry: ServiceRegistry) {}
 
-  @ApiOperation({ summary: 'Every genre' })
+  @ApiOperation({ operationId: 'listGenres', summary: 'Every genre', description: 'Sorted by name; not paged (there are few).' })
+  @ApiOkResponse({ type: [GenreDto] })
+  @ApiErrors()
   @Public()
   @Get()
   list(): Promise<GenreDto[]> {
     return this.registry.client('movie').send(MOVIE_PATTERNS.genresList, {}, { idempotent: true });
   }
 
-  @ApiOperation({ summary: 'Add a genre (admin); a duplicate name is 409' })
+  @ApiOperation({ operationId: 'createGenre', summary: 'Add a genre (admin)', description: 'A name already taken (in any case) is 409.' })
+  @ApiCreatedResponse({ type: GenreDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @ApiBearerAuth()
   @Roles('admin')
   @Post()

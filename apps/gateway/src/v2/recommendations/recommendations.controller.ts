@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
-import { ParseObjectIdPipe } from '@app/common';
+import { ApiErrors, ApiObjectIdParam, ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
 import { RecommendationsGatewayService } from './recommendations.service';
@@ -12,7 +12,13 @@ import { RecommendationsGatewayService } from './recommendations.service';
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationsGatewayService) {}
 
-  @ApiOperation({ summary: "The caller's recommendations (popular picks when the service is down: strategy fallback-popular)" })
+  @ApiOperation({
+    operationId: 'getMyRecommendations',
+    summary: "The caller's recommendations",
+    description: 'Movies the caller has not rated; popular picks (strategy fallback-popular) when the recommendation service is down.',
+  })
+  @ApiOkResponse({ type: RecommendationsDto })
+  @ApiErrors(400, 401)
   @Get()
   mine(
     @Query() query: RecommendationLimitQuery,
@@ -22,8 +28,11 @@ export class RecommendationsController {
     return this.recommendations.forUser(user.id, query.limit, token);
   }
 
-  @ApiOperation({ summary: "Any user's recommendations (admin)" })
+  @ApiOperation({ operationId: 'getUserRecommendations', summary: "Any user's recommendations (admin)", description: 'As the user would see them.' })
+  @ApiOkResponse({ type: RecommendationsDto })
+  @ApiErrors(400, 401, 403)
   @Roles('admin')
+  @ApiObjectIdParam()
   @Get('users/:id')
   forUser(
     @Param('id', ParseObjectIdPipe) id: string,
@@ -33,7 +42,13 @@ export class RecommendationsController {
     return this.recommendations.forUser(id, query.limit, token);
   }
 
-  @ApiOperation({ summary: 'Rebuild the model now (admin); answers when the build has finished' })
+  @ApiOperation({
+    operationId: 'rebuildRecommendations',
+    summary: 'Rebuild the model now (admin)',
+    description: 'Answers when the build has finished, with what it read.',
+  })
+  @ApiOkResponse({ type: BuildSummary })
+  @ApiErrors(401, 403, 504)
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)
