@@ -42,7 +42,8 @@ describe('the OpenAPI document (openapi.json)', () => {
       expect([name, errors.length > 0]).toEqual([name, true]);
       for (const [status, response] of errors) {
         const ref = response.content?.['application/json']?.schema?.$ref;
-        if (!(name === 'GET /health/ready' && status === '503')) expect([name, status, ref]).toEqual([name, status, '#/components/schemas/ErrorResponse']);
+        if (!(name === 'GET /health/ready' && status === '503'))
+          expect([name, status, ref]).toEqual([name, status, '#/components/schemas/ErrorResponse']);
       }
       const secured = Boolean(op.security?.length);
       expect([name, 'documents 401', secured]).toEqual([name, 'documents 401', secured && '401' in op.responses]);

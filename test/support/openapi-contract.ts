@@ -88,18 +88,25 @@ export async function checkResponse(method: string, url: string, status: number,
   const where = `${method} ${op.template} (${path}) answered ${status}`;
   const documented = op.responses.get(status);
   if (!documented) {
-    throw new ContractViolation(`${where}, which openapi.json does not document (documented: ${[...op.responses.keys()].join(', ')}): ${JSON.stringify(body)}`);
+    throw new ContractViolation(
+      `${where}, which openapi.json does not document (documented: ${[...op.responses.keys()].join(', ')}): ${JSON.stringify(body)}`,
+    );
   }
   if (documented.schema === null) {
-    if (body !== undefined && body !== '') throw new ContractViolation(`${where} with a body where openapi.json documents none: ${JSON.stringify(body)}`);
+    if (body !== undefined && body !== '')
+      throw new ContractViolation(`${where} with a body where openapi.json documents none: ${JSON.stringify(body)}`);
   } else {
     if (!contentType?.startsWith('application/json') || typeof body === 'string' || body === undefined) {
-      throw new ContractViolation(`${where} with ${contentType ?? 'no content type'} where openapi.json documents JSON: ${String(body).slice(0, 200)}`);
+      throw new ContractViolation(
+        `${where} with ${contentType ?? 'no content type'} where openapi.json documents JSON: ${String(body).slice(0, 200)}`,
+      );
     }
     documented.validate ??= ajv.compile(documented.schema);
     if (!documented.validate(body)) {
       const errors = ajv.errorsText(documented.validate.errors, { dataVar: 'body' });
-      throw new ContractViolation(`${where} with a body that does not match openapi.json: ${errors}\nbody: ${JSON.stringify(body).slice(0, 1000)}`);
+      throw new ContractViolation(
+        `${where} with a body that does not match openapi.json: ${errors}\nbody: ${JSON.stringify(body).slice(0, 1000)}`,
+      );
     }
   }
   tally.validated++;

@@ -4,7 +4,11 @@ import { ErrorCode } from './error-codes';
 
 /** The `{code, message}` body of every error answer (see ErrorBody); documented once and referenced by every operation. */
 export class ErrorResponse {
-  @ApiProperty({ type: 'integer', description: 'Stable error code: clients match on it, never on the message', example: ErrorCode.VALIDATION })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Stable error code: clients match on it, never on the message',
+    example: ErrorCode.VALIDATION,
+  })
   code!: number;
 
   @ApiProperty({ description: 'What went wrong, for people', example: 'limit must not be greater than 100' })

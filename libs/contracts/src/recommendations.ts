@@ -28,7 +28,8 @@ export class RecommendationsDto {
   @ApiProperty({ type: () => [RecommendationItem] }) items!: RecommendationItem[];
   @ApiProperty({
     enum: RECOMMENDATION_STRATEGIES,
-    description: 'item-cf: from similar ratings; popular: the user has too few ratings; fallback-popular: the recommendation service was unavailable',
+    description:
+      'item-cf: from similar ratings; popular: the user has too few ratings; fallback-popular: the recommendation service was unavailable',
   })
   strategy!: RecommendationStrategy;
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;

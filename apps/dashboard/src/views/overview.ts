@@ -89,7 +89,7 @@ export function overviewView(ctx: Context): View {
 
   async function loadServices(): Promise<void> {
     try {
-      const { services } = await ctx.session.request<{ services: ServiceView[] }>('GET', '/api/v2/admin/services');
+      const { services } = await ctx.session.call('get', '/api/v2/admin/services');
       if (disposed) return;
       replace(servicesError);
       replace(cards, ...services.map(serviceCard));

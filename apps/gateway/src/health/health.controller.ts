@@ -24,7 +24,11 @@ export class HealthController {
   ) {}
 
   /** The process is up. */
-  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the gateway process is up', description: 'Asks nothing of the services.' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness: the gateway process is up',
+    description: 'Asks nothing of the services.',
+  })
   @ApiOkResponse({ type: LivenessDto })
   @ApiErrors()
   @Get('live')

@@ -21,7 +21,12 @@ export class MoviesV1Controller {
     return this.registry.client('movie').send<MovieV1Dto[]>(MOVIE_PATTERNS.listAll, {}, { idempotent: true });
   }
 
-  @ApiOperation({ operationId: 'v1CreateMovie', summary: 'Add a movie (original contract)', description: 'Any signed-in user.', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1CreateMovie',
+    summary: 'Add a movie (original contract)',
+    description: 'Any signed-in user.',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: V1MessageDto })
   @ApiErrors(...BODY_ERRORS, 401)
   @ApiBearerAuth()

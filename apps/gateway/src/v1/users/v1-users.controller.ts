@@ -20,7 +20,12 @@ const toV1 = (user: UserDto): V1User => ({ id: user.id, name: user.username });
 export class V1UsersController {
   constructor(private readonly identity: IdentityClient) {}
 
-  @ApiOperation({ operationId: 'v1CreateUser', summary: 'Create a user: JSON {name, password}', description: 'Role user.', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1CreateUser',
+    summary: 'Create a user: JSON {name, password}',
+    description: 'Role user.',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: V1MessageDto })
   @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @Post()
@@ -63,7 +68,12 @@ export class V1UsersController {
     return toV1(await this.identity.findUser(assertObjectId(query.id), token));
   }
 
-  @ApiOperation({ operationId: 'v1UpdateUser', summary: 'Change a user: JSON {id, name, password}', description: 'Both fields are set.', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1UpdateUser',
+    summary: 'Change a user: JSON {id, name, password}',
+    description: 'Both fields are set.',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: V1MessageDto })
   @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @Patch()

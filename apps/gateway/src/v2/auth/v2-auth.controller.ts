@@ -57,7 +57,11 @@ export class V2AuthController {
     return (await this.identity.refresh(dto.refreshToken)) as TokenPairDto;
   }
 
-  @ApiOperation({ operationId: 'logout', summary: 'End the session the refresh token belongs to', description: 'Its access tokens stop working too.' })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: 'End the session the refresh token belongs to',
+    description: 'Its access tokens stop working too.',
+  })
   @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
   @ApiErrors(...BODY_ERRORS, 401)
   @Public()

@@ -49,7 +49,11 @@ export class MoviesController {
     return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true });
   }
 
-  @ApiOperation({ operationId: 'createMovie', summary: 'Add a movie (admin)', description: 'Genres are stored by name; repeats are dropped.' })
+  @ApiOperation({
+    operationId: 'createMovie',
+    summary: 'Add a movie (admin)',
+    description: 'Genres are stored by name; repeats are dropped.',
+  })
   @ApiCreatedResponse({ type: MovieDto })
   @ApiErrors(...BODY_ERRORS, 401, 403)
   @ApiBearerAuth()

@@ -28,7 +28,11 @@ export class RecommendationsController {
     return this.recommendations.forUser(user.id, query.limit, token);
   }
 
-  @ApiOperation({ operationId: 'getUserRecommendations', summary: "Any user's recommendations (admin)", description: 'As the user would see them.' })
+  @ApiOperation({
+    operationId: 'getUserRecommendations',
+    summary: "Any user's recommendations (admin)",
+    description: 'As the user would see them.',
+  })
   @ApiOkResponse({ type: RecommendationsDto })
   @ApiErrors(400, 401, 403)
   @Roles('admin')

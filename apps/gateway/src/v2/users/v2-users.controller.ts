@@ -13,7 +13,11 @@ import { ListUsersQuery } from './v2-users.query';
 export class V2UsersController {
   constructor(private readonly identity: IdentityClient) {}
 
-  @ApiOperation({ operationId: 'createUser', summary: 'Create a user (admin)', description: 'Any role; the username must be free (in any case).' })
+  @ApiOperation({
+    operationId: 'createUser',
+    summary: 'Create a user (admin)',
+    description: 'Any role; the username must be free (in any case).',
+  })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @Roles('admin')
@@ -54,7 +58,11 @@ export class V2UsersController {
     return this.identity.updateUser({ ...dto, id }, token);
   }
 
-  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user (admin)', description: 'Never the last admin (409). Their sessions end.' })
+  @ApiOperation({
+    operationId: 'deleteUser',
+    summary: 'Delete a user (admin)',
+    description: 'Never the last admin (409). Their sessions end.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401, 403, 404, 409)
   @Roles('admin')
