@@ -19,10 +19,15 @@ describe('dashboard (browser, split mode)', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    [system, browser] = await Promise.all([
+    // Both start at once; whichever started is kept for afterAll even when the other fails.
+    const [started, launched] = await Promise.allSettled([
       startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } }),
       launchChromium(),
     ]);
+    if (started.status === 'fulfilled') system = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // A missing element fails the step in 10 s rather than playwright's 30 s.
     context.setDefaultTimeout(10_000);

@@ -22,9 +22,12 @@ describe('embedded database (FerretDB through mongoose)', () => {
     conn = await mongoose.createConnection(db.uri, { dbName: 'probe' }).asPromise();
   });
   afterAll(async () => {
-    await conn.close();
-    await db.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      await conn?.close();
+    } finally {
+      await db?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('supports a unique index, insert, find, update, delete and reports duplicates as 11000', async () => {

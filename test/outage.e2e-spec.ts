@@ -16,9 +16,12 @@ describe('reliability: database outage', () => {
     system = await startSystem({ mode: 'split', env: { MONGO_URI: db.uri } });
   });
   afterAll(async () => {
-    await system.stop();
-    await db.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      await system?.stop();
+    } finally {
+      await db?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('turns not-ready within 5 s, answers 503 {code, message} without hanging, and recovers within 5 s of the database returning', async () => {

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@app/database';
+import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
 import { api, isAlive, ROOT, RunningSystem, startSystem, waitFor } from './support/system';
 import { mintToken } from './support/tokens';
 
@@ -28,7 +28,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --scale movie=3,1', (transport) => {
   const tcp = transport === 'tcp';
   // The replacement instance must use the same subject prefix as the system it joins.
-  const env = { ...RESILIENCE_ENV, TRANSPORT: transport, NATS_SUBJECT_PREFIX: `resilience${process.pid}${transport}.` };
+  const env: Record<string, string> = { ...RESILIENCE_ENV, TRANSPORT: transport, NATS_SUBJECT_PREFIX: `resilience${process.pid}${transport}.` };
+  let nats: LocalNatsServer | undefined;
   const admin = mintToken('admin');
   let system: RunningSystem;
   let replacement: ChildProcess | undefined;
@@ -58,6 +59,11 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   const byId = (list: InstanceStatus[]) => Object.fromEntries(list.map((i) => [i.id, i]));
 
   beforeAll(async () => {
+    // Our own NATS server on a free port, never one the machine happens to run.
+    if (!tcp) {
+      nats = await startNatsServer();
+      env.NATS_URL = nats.url;
+    }
     system = await startSystem({ mode: 'split', env, args: ['--scale', 'movie=3,1'] });
     // An instance still starting when the first readiness probe arrived may have opened its breaker.
     await untilAllClosed(20_000);
@@ -68,7 +74,11 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
       replacement.kill('SIGTERM');
       await new Promise((r) => replacement!.once('exit', r));
     }
-    expect(await system.stop()).toBe(0);
+    try {
+      if (system) expect(await system.stop()).toBe(0);
+    } finally {
+      await nats?.stop();
+    }
   });
 
   it('starts the movie instances on consecutive ports with weights 3 and 1, and the gateway knows them', async () => {
@@ -87,7 +97,7 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
       ]);
     } else {
       // NATS: one client per service, addressed by the NATS server; the queue group spreads calls over both processes.
-      expect(instances).toEqual([expect.objectContaining({ id: 'movie-nats', host: '127.0.0.1', port: 4222, weight: 1, state: 'closed' })]);
+      expect(instances).toEqual([expect.objectContaining({ id: 'movie-nats', host: '127.0.0.1', port: nats!.port, weight: 1, state: 'closed' })]);
       const pids = new Set<string>();
       for (let i = 0; i < 60 && pids.size < 2; i++) pids.add((await ready()).body.details.movie.instance.split(':')[1]);
       expect([...pids].sort()).toEqual(movies.map((m) => String(m.pid)).sort());

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { ROOT } from './system';
 
-/** Debian's Chromium (`apt-get install -y chromium`); playwright-core never downloads a browser. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -15,8 +14,20 @@ export const CHROMIUM_ARGS = [
 ];
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/**
+ * `CHROMIUM_PATH` when set, else the system's Chromium, else the headless Chromium shipped inside the
+ * @sparticuz/chromium npm package (unpacked to a temporary folder in seconds). Never a download.
+ */
+export async function chromiumExecutable(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const system = SYSTEM_CHROMIUM.find((path) => existsSync(path));
+  if (system) return system;
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return packaged.executablePath();
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
 }
 
 /** Collects what must fail a browser test: uncaught page errors and Content-Security-Policy violations. */

@@ -20,6 +20,7 @@ import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.static';
 import { GatewayModule } from './gateway.module';
 import { DrainState } from './health/drain-state';
+import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics';
 
 export function buildOpenApi(app: NestFastifyApplication) {
@@ -77,8 +78,6 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
-  // Errors Fastify raises itself (body parsing, limits, static files) get the same {code, message} shape.
-  fastify.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -121,6 +120,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     if (drain.draining) reply.header('Connection', 'close');
     done(null, payload);
   });
+  // The swagger CLI plugin's findings (SWC cannot run its transformer): see scripts/openapi-metadata.js.
+  await SwaggerModule.loadPluginMetadata(metadata);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }

@@ -1,9 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canConnect, freePort } from './ports';
-import { WATCHDOG_SOURCE } from './watchdog';
+import { defaultCacheDir, EmbeddedDbError, ensureCachedBinary, goEnv, hasGo, run, startGuarded } from './go-binary';
+import { freePort } from './ports';
+
+export { EmbeddedDbError };
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -28,55 +29,17 @@ export interface EmbeddedDb {
   stop(): Promise<void>;
 }
 
-export class EmbeddedDbError extends Error {}
-
 const HOW_TO_SET_URI =
   'Set MONGO_URI to a MongoDB server (for example MONGO_URI=mongodb://127.0.0.1:27017) or install Go so that FerretDB can be built.';
 
-function defaultCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'movie-platform');
-}
-
-function hasGo(): boolean {
-  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.status !== 0) {
-    throw new EmbeddedDbError(`${cmd} ${args.join(' ')} failed: ${(result.stderr || result.stdout || '').trim().slice(-2000)}`);
-  }
-}
-
 /** Builds FerretDB once into the cache (minutes the first time) and returns the binary path. */
-export async function ensureFerretDbBinary(cacheDir: string, log: (m: string) => void): Promise<string> {
-  const home = join(cacheDir, `ferretdb-${FERRETDB_VERSION}`);
-  const bin = join(home, 'bin', 'ferretdb');
-  if (existsSync(bin)) return bin;
-  mkdirSync(cacheDir, { recursive: true });
-  const lock = `${home}.lock`;
-  // Several test workers may arrive at once: one builds, the others wait for the binary.
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(bin)) return bin;
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(1000);
-    }
-  }
-  try {
-    if (existsSync(bin)) return bin;
+export function ensureFerretDbBinary(cacheDir: string, log: (m: string) => void): Promise<string> {
+  return ensureCachedBinary(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb', (home, bin) => {
     log(
       `Building FerretDB ${FERRETDB_VERSION} (MongoDB-compatible server on SQLite) with the Go toolchain into ${home}. ` +
         'This happens once and takes a few minutes; later starts reuse the binary.',
     );
-    const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-buildvcs=false', GOTELEMETRY: 'off', CGO_ENABLED: '0' };
+    const env = goEnv();
     // A plain `go install ...@v1.24.2` builds a binary that panics at start: the module zip lacks
     // build/version/version.txt, which FerretDB's docs say to create by hand. So: fetch the
     // module, copy it, write that file, and build it as the main module.
@@ -93,22 +56,8 @@ export async function ensureFerretDbBinary(cacheDir: string, log: (m: string) =>
     writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
     run('go', ['build', '-o', bin, './cmd/ferretdb'], src, env);
     rmSync(src, { recursive: true, force: true });
-    if (!existsSync(bin)) throw new EmbeddedDbError(`FerretDB build finished but ${bin} is missing`);
     log('FerretDB built.');
-    return bin;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-async function waitForPort(port: number, child: ChildProcess, stderrTail: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new EmbeddedDbError(`FerretDB exited during start-up: ${stderrTail()}`);
-    if (await canConnect(port)) return;
-    await sleep(100);
-  }
-  throw new EmbeddedDbError(`FerretDB did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+  });
 }
 
 async function startFerretDb(bin: string, dataDir: string, fixedPort?: number): Promise<EmbeddedDb> {
@@ -124,35 +73,8 @@ async function startFerretDb(bin: string, dataDir: string, fixedPort?: number): 
     '--telemetry=disable',
     '--log-level=warn',
   ];
-  const child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  child.stdin!.on('error', () => undefined);
-  // Our end of the pipe must not keep the event loop alive.
-  (child.stdin as unknown as { unref?: () => void }).unref?.();
-  (child.stderr as unknown as { unref?: () => void }).unref?.();
-  child.unref();
-  try {
-    await waitForPort(port, child, () => stderr.trim());
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  return {
-    uri: `mongodb://127.0.0.1:${port}/`,
-    port,
-    engine: 'ferretdb',
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.stdin!.end();
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startGuarded('FerretDB', bin, args, port);
+  return { uri: `mongodb://127.0.0.1:${port}/`, port, engine: 'ferretdb', pid: server.pid, stop: server.stop };
 }
 
 async function startMemoryServer(dataDir: string): Promise<EmbeddedDb> {

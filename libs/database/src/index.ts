@@ -2,3 +2,4 @@ export * from './embedded-db';
 export * from './ports';
 export * from './database.module';
 export * from './db-health';
+export * from './nats-server';

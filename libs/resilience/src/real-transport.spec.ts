@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
 import { createServer, Server, Socket } from 'node:net';
 import { AppError, ErrorCode, RpcErrorFilter } from '@app/common';
-import { freePort } from '@app/database';
+import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
 import { InstanceClient } from './instance-client';
 import { NatsClient, NatsServer } from './nats.transport';
 import type { ResilienceOptions } from './resilience-options';
@@ -41,12 +41,16 @@ class StormHandler {
 @Module({ controllers: [StormHandler] })
 class StormModule {}
 
+// Storms are about what counts against the breaker, not about time: a loaded machine must not turn replies into timeouts.
+const PATIENT: ResilienceOptions = { ...OPTIONS, callTimeoutMs: 10_000 };
+
 function clientFor(
   port: number,
   proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }),
+  options = OPTIONS,
 ): ServiceClient {
-  const instance = new InstanceClient('storm', 'storm-1', { host: '127.0.0.1', port, weight: 1 }, proxy, OPTIONS);
-  return new ServiceClient('storm', 'tcp', [instance], OPTIONS);
+  const instance = new InstanceClient('storm', 'storm-1', { host: '127.0.0.1', port, weight: 1 }, proxy, options);
+  return new ServiceClient('storm', 'tcp', [instance], options);
 }
 
 /** Real Nest TCP transport in-process: what the breaker sees from actual replies, refused ports and silent servers. */
@@ -72,7 +76,7 @@ describe('resilience over the real TCP transport', () => {
     afterAll(() => app.close());
 
     it('keeps the breaker closed through a storm of 50 not-found replies', async () => {
-      const client = clientFor(port);
+      const client = clientFor(port, undefined, PATIENT);
       clients.push(client);
       const replies = await Promise.all(
         Array.from({ length: 50 }, () => client.send('storm.find', { id: 'x' }, { idempotent: true }).catch((e: unknown) => e)),
@@ -125,11 +129,14 @@ describe('resilience over the real TCP transport', () => {
     });
   });
 
-  describe('over NATS (the server at NATS_URL or 127.0.0.1:4222)', () => {
-    const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  describe('over NATS (a server of our own on a free port)', () => {
+    let url = '';
     const prefix = `unit${process.pid}.`;
-    let app: INestMicroservice;
+    let nats: LocalNatsServer | undefined;
+    let app: INestMicroservice | undefined;
     beforeAll(async () => {
+      nats = await startNatsServer();
+      url = nats.url;
       app = await NestFactory.createMicroservice(StormModule, {
         strategy: new NatsServer({ servers: [url], queue: 'storm' }, prefix),
         logger: false,
@@ -137,10 +144,16 @@ describe('resilience over the real TCP transport', () => {
       app.useGlobalFilters(new RpcErrorFilter());
       await app.listen();
     });
-    afterAll(() => app.close());
+    afterAll(async () => {
+      try {
+        await app?.close();
+      } finally {
+        await nats?.stop();
+      }
+    });
 
     it('keeps the breaker closed through 50 not-found replies and still answers', async () => {
-      const client = clientFor(0, new NatsClient([url], prefix));
+      const client = clientFor(0, new NatsClient([url], prefix), PATIENT);
       clients.push(client);
       const replies = await Promise.all(Array.from({ length: 50 }, () => client.send('storm.find', {}).catch((e: unknown) => e)));
       for (const reply of replies) expect(reply).toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
@@ -149,12 +162,12 @@ describe('resilience over the real TCP transport', () => {
     });
 
     it('never reaches a service under another subject prefix: NATS says no responders at once', async () => {
-      const client = clientFor(0, new NatsClient([url], `other${process.pid}.`));
+      const client = clientFor(0, new NatsClient([url], `other${process.pid}.`), PATIENT);
       clients.push(client);
       await client.send('storm.ok', {}).catch(() => undefined);
       const started = Date.now();
       await expect(client.send('storm.ok', {})).rejects.toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE });
-      expect(Date.now() - started).toBeLessThan(OPTIONS.callTimeoutMs / 2);
+      expect(Date.now() - started).toBeLessThan(PATIENT.callTimeoutMs / 2);
       expect(client.status().instances[0].calls).toMatchObject({ failure: 2, timeout: 0 });
     });
   });

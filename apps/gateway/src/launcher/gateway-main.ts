@@ -30,7 +30,17 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
     (m) => process.stdout.write(`[gateway] ${m}\n`),
     () => (drain.draining = true),
   );
-  process.stdout.write(`Movie platform ready (${describe}): API ${base}/api/v2  docs ${base}/docs  health ${base}/health/ready\n`);
+  // The admin password itself is never printed: only where it comes from.
+  const signIn = config.user.adminPassword
+    ? 'sign in as admin with ADMIN_PASSWORD'
+    : 'sign in as admin / admin on a fresh database (development default: set ADMIN_PASSWORD)';
+  process.stdout.write(
+    `Movie platform ready (${describe})\n` +
+      `  API        ${base}/api/v2  (v1: ${base}/api/v1)\n` +
+      `  API docs   ${base}/docs\n` +
+      `  dashboard  ${base}/dashboard  (${signIn})\n` +
+      `  health     ${base}/health/ready\n`,
+  );
   return app;
 }
 
