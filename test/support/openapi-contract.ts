@@ -38,7 +38,7 @@ export const tally = { validated: 0, outside: 0 };
 
 function load(): Promise<Operation[]> {
   operations ??= (async () => {
-    const doc = (await SwaggerParser.dereference(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')))) as {
+    const doc = (await SwaggerParser.dereference(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')))) as unknown as {
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
     };
     const ops: Operation[] = [];

@@ -1,5 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { ErrorCode } from '@app/common';
 
 export class LivenessDto {
@@ -7,22 +6,23 @@ export class LivenessDto {
 }
 
 /** Terminus' map of indicator name (gateway, auth, user, movie, recommendation) to its state. */
-const INDICATORS: { type: 'object'; additionalProperties: SchemaObject } = {
+const indicators = (description: string): ApiPropertyOptions => ({
   type: 'object',
+  description,
   additionalProperties: {
     type: 'object',
     required: ['status'],
     properties: { status: { type: 'string', enum: ['up', 'down'] } },
     additionalProperties: true,
   },
-};
+});
 
 /** Terminus' readiness report. */
 export class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status!: string;
-  @ApiPropertyOptional({ ...INDICATORS, description: 'The indicators that are up' }) info?: Record<string, unknown>;
-  @ApiPropertyOptional({ ...INDICATORS, description: 'The indicators that are down' }) error?: Record<string, unknown>;
-  @ApiProperty({ ...INDICATORS, description: 'Every indicator' }) details!: Record<string, unknown>;
+  @ApiPropertyOptional(indicators('The indicators that are up')) info?: Record<string, unknown>;
+  @ApiPropertyOptional(indicators('The indicators that are down')) error?: Record<string, unknown>;
+  @ApiProperty(indicators('Every indicator')) details!: Record<string, unknown>;
 }
 
 /** Not ready: the usual `{code, message}` next to terminus' report of what is down. */
