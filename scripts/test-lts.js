@@ -36,7 +36,8 @@ if (!existsSync(node)) {
   }
 }
 console.log(`[test-lts] unit specs and one-process e2e suites on Node ${VERSION}`);
-const jest = require.resolve('jest/bin/jest.js', { paths: [root] });
+const jestPackage = require.resolve('jest/package.json', { paths: [root] });
+const jest = join(jestPackage, '..', require(jestPackage).bin);
 const run = spawnSync(node, [jest, '--selectProjects', 'unit', 'e2e', '--testPathPatterns', 'apps/', 'libs/', ...ONE_PROCESS_SUITES], {
   cwd: root,
   stdio: 'inherit',

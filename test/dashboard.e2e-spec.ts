@@ -19,15 +19,10 @@ describe('dashboard (browser, split mode)', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    // Both start at once; whichever started is kept for afterAll even when the other fails.
-    const [started, launched] = await Promise.allSettled([
-      startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } }),
-      launchChromium(),
-    ]);
-    if (started.status === 'fulfilled') system = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    // One after the other, the browser first: a browser that cannot start fails the suite at once, and
+    // whatever did start is already assigned for afterAll to stop.
+    browser = await launchChromium();
+    system = await startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // A missing element fails the step in 10 s rather than playwright's 30 s.
     context.setDefaultTimeout(10_000);

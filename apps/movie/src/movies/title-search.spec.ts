@@ -19,6 +19,7 @@ describe('title search', () => {
   it('turns a catastrophic-backtracking pattern into a harmless literal', () => {
     const started = Date.now();
     expect(titleMatcher('(a+)+$').test('a'.repeat(5000) + '!')).toBe(false);
-    expect(Date.now() - started).toBeLessThan(100);
+    // Backtracking on this input would take minutes; a literal match takes microseconds, even on a busy machine.
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
