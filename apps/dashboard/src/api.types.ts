@@ -738,7 +738,7 @@ export interface components {
       id: string;
       username: string;
       /** @enum {string} */
-      role: 'user' | 'admin';
+      role: 'admin' | 'user';
       createdAt: string;
       updatedAt: string;
     };
@@ -763,7 +763,8 @@ export interface components {
     MeDto: {
       id: string;
       username: string;
-      role: string;
+      /** @enum {string} */
+      role: 'admin' | 'user';
     };
     CreateUserDto: {
       /** @description 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */

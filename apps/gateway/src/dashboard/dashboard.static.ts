@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { resolveHttpError, sendHttpError } from '@app/common';
 
 // Given without the trailing slash, @fastify/static serves /dashboard/* and also redirects /dashboard to /dashboard/.
@@ -21,7 +22,7 @@ export function dashboardRoot(
 export async function registerDashboard(app: NestFastifyApplication, root = dashboardRoot()): Promise<void> {
   // Its own scope: Nest's exception layer handles errors of Nest routes; static-file errors get the same
   // {code, message} shape here, without overriding Nest's handler on the root (Fastify warns FSTWRN004).
-  await app.register(async (scope) => {
+  await app.register(async (scope: FastifyInstance) => {
     scope.setErrorHandler((error, _request, reply) => sendHttpError(reply, resolveHttpError(error)));
     await scope.register(fastifyStatic, {
       root,
