@@ -85,7 +85,7 @@ export async function checkResponse(method: string, url: string, status: number,
     tally.outside++;
     return;
   }
-  const where = `${method} ${op.template} (${path}) answered ${status}`;
+  const where = `${method} ${op.template} answered ${status} (to ${path.length > 80 ? `${path.slice(0, 80)}…` : path})`;
   const documented = op.responses.get(status);
   if (!documented) {
     throw new ContractViolation(

@@ -28,6 +28,7 @@ const DESCRIPTIONS: Record<number, string> = {
   414: 'URI too long',
   415: 'Unsupported content type',
   429: 'Too many attempts: wait for Retry-After seconds',
+  431: 'Request headers too large',
   500: 'Internal server error (no details are given)',
   503: 'A service it needs is unavailable (breaker open) or the gateway is shutting down: retry after Retry-After seconds',
   504: 'A service it needs took too long',
@@ -37,12 +38,15 @@ const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
 };
 
-/** Statuses any operation can answer: a fault of ours, or a gateway that is shutting down / a breaker that is open. */
-const ALWAYS = [500, 503];
+/**
+ * Statuses any operation can answer: headers too large (refused before routing), a fault of ours, or a gateway that is
+ * shutting down / a breaker that is open.
+ */
+const ALWAYS = [431, 500, 503];
 
 /**
  * Documents the error answers of an operation, each with the shared ErrorResponse schema. Pass the statuses the route
- * itself can produce; 500 and 503 are added to every operation.
+ * itself can produce; 431, 500 and 503 are added to every operation.
  */
 export function ApiErrors(...statuses: number[]) {
   const all = [...new Set([...statuses, ...ALWAYS])].sort();
@@ -59,7 +63,10 @@ export function ApiErrors(...statuses: number[]) {
   );
 }
 
-/** What a JSON body can add to an operation's errors besides its own validation: malformed, too large, wrong type. */
+/**
+ * What a request body can add to an operation's errors besides its own validation: malformed, too large, wrong type.
+ * Every POST, PUT, PATCH and DELETE has them, also those that take no body, since the body is parsed before routing.
+ */
 export const BODY_ERRORS = [400, 413, 415] as const;
 
 /** The named page schema of an item type: `{items: Item[], total, page, limit}`. */
@@ -80,7 +87,10 @@ export function PageOf<T>(item: Type<T>): Type<{ items: T[]; total: number; page
   return PageDto;
 }
 
-/** A path parameter checked by ParseObjectIdPipe: 24 hex digits, else 400 before anything else runs. */
+/** A path parameter checked by ParseObjectIdPipe: 24 hex digits, else 400 (or 414 when far too long) before anything else runs. */
 export function ApiObjectIdParam(name = 'id', description = 'The id (24 hex digits)') {
-  return ApiParam({ name, description, schema: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', example: '665f1c2ab3e4d5f6a7b8c9d0' } });
+  return applyDecorators(
+    ApiParam({ name, description, schema: { type: 'string', pattern: '^[0-9a-fA-F]{24}$', example: '665f1c2ab3e4d5f6a7b8c9d0' } }),
+    ApiResponse({ status: 414, description: DESCRIPTIONS[414], type: ErrorResponse }),
+  );
 }

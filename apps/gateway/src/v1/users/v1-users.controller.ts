@@ -87,7 +87,7 @@ export class V1UsersController {
 
   @ApiOperation({ operationId: 'v1DeleteUser', summary: 'Delete a user', description: 'Never the last admin.', deprecated: true })
   @ApiOkResponse({ type: V1MessageDto })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @ApiObjectIdParam()
   @Delete(':id')
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<typeof SUCCESS> {

@@ -76,7 +76,7 @@ export class MoviesController {
 
   @ApiOperation({ operationId: 'deleteMovie', summary: 'Delete a movie and its ratings (admin)', description: 'The ratings go with it.' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
   @Roles('admin')
   @ApiObjectIdParam()
@@ -108,7 +108,7 @@ export class MoviesController {
 
   @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
   @ApiNoContentResponse({ description: 'Removed (or there was none)' })
-  @ApiErrors(400, 401, 404)
+  @ApiErrors(...BODY_ERRORS, 401, 404)
   @ApiBearerAuth()
   @ApiObjectIdParam()
   @Delete(':id/rating')

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
-import { ApiErrors, ApiObjectIdParam, ParseObjectIdPipe } from '@app/common';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
 import { RecommendationsGatewayService } from './recommendations.service';
@@ -52,7 +52,7 @@ export class RecommendationsController {
     description: 'Answers when the build has finished, with what it read.',
   })
   @ApiOkResponse({ type: BuildSummary })
-  @ApiErrors(401, 403, 504)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 504)
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)

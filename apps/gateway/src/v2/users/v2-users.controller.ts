@@ -64,7 +64,7 @@ export class V2UsersController {
     description: 'Never the last admin (409). Their sessions end.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @Roles('admin')
   @ApiObjectIdParam()
   @Delete(':id')
