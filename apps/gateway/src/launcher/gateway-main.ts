@@ -33,7 +33,7 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   // The admin password itself is never printed: only where it comes from.
   const signIn = config.user.adminPassword
     ? 'sign in as admin with ADMIN_PASSWORD'
-    : 'sign in as admin / admin on a fresh database (development default: set ADMIN_PASSWORD)';
+    : 'sign in as admin / admin on a fresh database; set ADMIN_PASSWORD to change it';
   process.stdout.write(
     `Movie platform ready (${describe})\n` +
       `  API        ${base}/api/v2  (v1: ${base}/api/v1)\n` +
