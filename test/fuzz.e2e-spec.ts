@@ -102,8 +102,8 @@ describe('fuzz: hostile requests on every route of both API versions', () => {
       }
       sent++;
       const text = await res.text();
-      await checkResponse(s.route.method, path, res.status, res.headers.get('content-type'), parseJson(text)).catch((err: Error) =>
-        failures.push(err.message.slice(0, 400)),
+      await checkResponse(s.route.method, `${system.baseUrl}${path}`, res.status, res.headers.get('content-type'), parseJson(text)).catch(
+        (err: Error) => failures.push(err.message.slice(0, 400)),
       );
       if (res.status >= 500) failures.push(`${s.route.method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
       if (res.status >= 400) {
