@@ -43,7 +43,7 @@ function verificationsPerSecond(key, seconds) {
 async function startSystem() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(os.tmpdir(), 'identity-bench-'));
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'gateway', 'main.js')], {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'platform', 'main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -127,7 +127,7 @@ function liveLatency(baseUrl, seconds) {
 }
 
 async function main() {
-  const bundle = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+  const bundle = join(ROOT, 'dist', 'apps', 'platform', 'main.js');
   if (!existsSync(bundle)) throw new Error('Build first: npm run build');
 
   const keyRate = verificationsPerSecond(createSecretKey(Buffer.from(SECRET, 'utf8')), 3);

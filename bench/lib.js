@@ -8,7 +8,7 @@ const net = require('node:net');
 const autocannon = require('autocannon');
 
 const ROOT = join(__dirname, '..');
-const GATEWAY = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+const GATEWAY = join(ROOT, 'dist', 'apps', 'platform', 'main.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function freePort() {

@@ -32,7 +32,7 @@ async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'movie-bench-'));
   const stateFile = path.join(dataDir, 'state.json');
-  const proc = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/main.js'), 'split', '--free-ports'], {
+  const proc = spawn(process.execPath, [path.join(root, 'dist/apps/platform/main.js'), 'split', '--free-ports'], {
     cwd: root,
     env: {
       ...process.env,

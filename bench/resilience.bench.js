@@ -10,7 +10,7 @@ const { join } = require('node:path');
 const autocannon = require('autocannon');
 
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+const MAIN = join(ROOT, 'dist', 'apps', 'platform', 'main.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -82,7 +82,7 @@ async function breakerStates(base) {
 }
 
 async function main() {
-  if (!existsSync(MAIN)) throw new Error('dist/apps/gateway/main.js is missing: run `npm run build` first');
+  if (!existsSync(MAIN)) throw new Error('dist/apps/platform/main.js is missing: run `npm run build` first');
   const rows = [];
   const measure = async (label, system, connections = CONNECTIONS) => {
     await load(`${system.base}/health/ready`, 2, connections); // warm-up: connections, JIT

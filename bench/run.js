@@ -188,7 +188,10 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  // Ratings at scale (issue 13): its own database and systems, after the figures above.
+  .then(() => require('./ratings.bench').main({ mode: 'both', record: !quick, label: 'npm run bench' }))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes openapi.json (the whole gateway's document, made by the built gateway without starting any service or database)
+// Writes openapi.json (the whole gateway's document, made by the built platform launcher without starting any service or database)
 // and the dashboard's API types generated from it (apps/dashboard/src/api.types.ts, openapi-typescript).
 // The document is validated with swagger-parser first. With --check it writes nothing and exits 1 when either committed
 // file differs from what the code produces (the drift test runs it).
@@ -8,15 +8,15 @@ const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
-const gatewayMain = join(root, 'dist', 'apps', 'gateway', 'main.js');
+const platformMain = join(root, 'dist', 'apps', 'platform', 'main.js');
 const documentFile = join(root, 'openapi.json');
 const typesFile = join(root, 'apps', 'dashboard', 'src', 'api.types.ts');
 const TYPES_HEADER = '// Generated from openapi.json by `npm run openapi` (openapi-typescript): do not edit by hand.\n';
 
 function exportDocument() {
-  if (!existsSync(gatewayMain)) throw new Error(`${relative(root, gatewayMain)} is missing: run npm run build first`);
+  if (!existsSync(platformMain)) throw new Error(`${relative(root, platformMain)} is missing: run npm run build first`);
   // NODE_ENV=test: the document must not depend on the machine's production settings (it does not read them anyway).
-  const result = spawnSync(process.execPath, [gatewayMain, 'openapi'], {
+  const result = spawnSync(process.execPath, [platformMain, 'openapi'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' },

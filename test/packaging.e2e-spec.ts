@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { AppConfig, knownEnvNames, loadConfig, SERVICE_NAMES } from '@app/config';
+import { goTool, goToolUnavailable } from './support/go-tools';
 import { ROOT } from './support/system';
 
 /**
- * There is no container engine or cluster here: the Dockerfile, docker-compose.yml and the Kubernetes
- * manifests are checked against what the code really serves (ports from loadConfig, the health paths).
+ * The Dockerfile, docker-compose.yml and the Kubernetes manifests checked against what the code really serves
+ * (ports from loadConfig, the health paths), and the manifests as kustomize renders them. Building and running
+ * the image is test/containers.e2e-spec.ts (podman); there is no cluster here.
  */
 const APPS = ['gateway', ...SERVICE_NAMES] as const;
 type App = (typeof APPS)[number];
@@ -182,23 +184,21 @@ describe('packaging: docker-compose.yml', () => {
     expect(Object.keys(services.gateway.depends_on)).toEqual(expect.arrayContaining(appContainers.filter((n) => n !== 'gateway')));
   });
 
-  it('points every instance list at real containers and ports, weighted for movie', () => {
+  it('finds instances through the NATS registry: each container announces its own address, movie weighted 3:1', () => {
     for (const name of appContainers) {
       const config = configFor({ ...imageEnv, ...envOf(name) });
-      for (const service of SERVICE_NAMES) {
-        const instances = config.services[service].instances || `${config.services[service].host}:${config.services[service].port}:1`;
-        for (const spec of instances.split(',')) {
-          const [host, port] = spec.split(':');
-          expect(services[host]).toBeDefined();
-          const target = configFor({ ...imageEnv, ...envOf(host) });
-          expect(envOf(host).APP).toBe(service);
-          expect(Number(port)).toBe(trafficPort(service, target));
-          // The target listens on every interface of its container.
-          expect(target.services[service].bindHost).toBe('0.0.0.0');
-        }
+      expect([name, config.registry.mode]).toEqual([name, 'nats']);
+      // No fixed address list to go stale: instances come and go through the registry.
+      for (const service of SERVICE_NAMES) expect(config.services[service].instances).toBe('');
+      const app = envOf(name).APP;
+      if (app !== 'gateway') {
+        // Listening on every interface, with no advertiseHost: the instance announces its container's own address.
+        expect(config.services[app as (typeof SERVICE_NAMES)[number]].bindHost).toBe('0.0.0.0');
+        expect(config.services[app as (typeof SERVICE_NAMES)[number]].advertiseHost).toBe('');
       }
     }
-    expect(configFor({ ...imageEnv, ...envOf('gateway') }).services.movie.instances).toBe('movie-1:8809:3,movie-2:8809:1');
+    const weight = (name: string) => configFor({ ...imageEnv, ...envOf(name) }).services.movie.weight;
+    expect([weight('movie-1'), weight('movie-2')]).toEqual([3, 1]);
   });
 
   it('publishes only the gateway, on its HTTP port', () => {
@@ -208,16 +208,16 @@ describe('packaging: docker-compose.yml', () => {
     expect(Number(interpolate(services.gateway.ports[0], 'ports').split(':').pop())).toBe(config.http.port);
   });
 
-  it('has a nats profile that adds NATS and switches the transport', () => {
-    expect(services.nats.profiles).toEqual(['nats']);
+  it('runs NATS for the registry, and TRANSPORT=nats sends the calls over it too', () => {
+    expect(services.nats.profiles).toBeUndefined();
     expect(services.nats.image).toMatch(/^nats:/);
     const natsPort = String(services.nats.healthcheck.test.join(' ')).match(/:(\d+)\/healthz/)![1];
     expect(services.nats.command.join(' ')).toContain(natsPort);
     for (const name of appContainers) {
       const raw = (services[name].environment as Tree).TRANSPORT as string;
       expect(raw).toBe('${TRANSPORT:-tcp}');
-      expect(configFor({ ...imageEnv, ...envOf(name), TRANSPORT: 'nats' }).nats.url).toBe('nats://nats:4222');
-      expect(services[name].depends_on.nats).toEqual({ condition: 'service_healthy', required: false });
+      expect(configFor({ ...imageEnv, ...envOf(name) }).nats.url).toBe('nats://nats:4222');
+      expect(services[name].depends_on.nats).toEqual({ condition: 'service_healthy' });
     }
   });
 });
@@ -322,4 +322,68 @@ describe('packaging: Kubernetes manifests', () => {
     expect(hpa!.spec.maxReplicas).toBeGreaterThan(hpa!.spec.minReplicas);
     expect(deployments.find((d) => d.metadata.name === 'movie')!.spec.replicas).toBeUndefined();
   });
+});
+
+describe('packaging: kustomize build', () => {
+  // Rendered by kustomize itself (built from its Go module into ~/.cache/movie-platform): what
+  // `kubectl apply -k` would send, not the files as written.
+  const unavailable = goToolUnavailable('kustomize');
+  if (unavailable) process.stderr.write(`\n[packaging.e2e-spec] SKIPPED kustomize build: ${unavailable}\n`);
+  let kustomize = '';
+  const render = (dir: string): Tree[] =>
+    parseAllDocuments(execFileSync(kustomize, ['build', join(ROOT, 'deploy', 'k8s', dir)], { encoding: 'utf8' }))
+      .map((d) => d.toJS() as Tree)
+      .filter(Boolean);
+
+  (unavailable ? it.skip : it)(
+    'renders the base and the overlay; every Deployment has probes, requests and limits, a non-root user and a read-only root',
+    async () => {
+      kustomize = await goTool('kustomize');
+      const base = render('base');
+      const overlay = render('overlays/single-namespace');
+      expect(
+        overlay
+          .filter((d) => d.kind !== 'Namespace')
+          .map((d) => `${d.kind}/${d.metadata.name}`)
+          .sort(),
+      ).toEqual(base.map((d) => `${d.kind}/${d.metadata.name}`).sort());
+      const namespace = overlay.find((d) => d.kind === 'Namespace')!.metadata.name;
+      for (const d of overlay.filter((d) => d.kind !== 'Namespace'))
+        expect([d.kind, d.metadata.name, d.metadata.namespace]).toEqual([d.kind, d.metadata.name, namespace]);
+      const deployments = overlay.filter((d) => d.kind === 'Deployment');
+      expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS].sort());
+      for (const d of deployments) {
+        const pod = d.spec.template.spec;
+        for (const c of pod.containers as Tree[]) {
+          const where = `${d.metadata.name}/${c.name}`;
+          const facts = {
+            probes: ['startupProbe', 'livenessProbe', 'readinessProbe'].filter((p) => c[p]?.httpGet?.path?.startsWith('/health/')),
+            requests: Object.keys(c.resources?.requests ?? {}).sort(),
+            limits: Object.keys(c.resources?.limits ?? {}).sort(),
+            runAsNonRoot: c.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot,
+            runAsUser: c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser,
+            readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem,
+            allowPrivilegeEscalation: c.securityContext?.allowPrivilegeEscalation,
+          };
+          expect([where, facts]).toEqual([
+            where,
+            {
+              probes: ['startupProbe', 'livenessProbe', 'readinessProbe'],
+              requests: ['cpu', 'memory'],
+              limits: ['cpu', 'memory'],
+              runAsNonRoot: true,
+              runAsUser: expect.any(Number),
+              readOnlyRootFilesystem: true,
+              allowPrivilegeEscalation: false,
+            },
+          ]);
+          expect(facts.runAsUser).toBeGreaterThan(0);
+          // The overlay's image, not the base's placeholder.
+          expect(c.image).toBe('registry.example.com/movie-platform:1.0.0');
+        }
+      }
+    },
+    // The first run on a machine builds kustomize (minutes).
+    15 * 60_000,
+  );
 });

@@ -1,5 +1,8 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createMovie } from './support/catalog';
-import { api, RunningSystem, startSystem, waitFor } from './support/system';
+import { api, ROOT, RunningSystem, startSystem, waitFor } from './support/system';
 import { caller, TestCaller } from './support/tokens';
 
 /**
@@ -75,12 +78,30 @@ describe('recommendations (one process)', () => {
     expect(res.body.items.map((i: any) => nameOf(i.movie.id)).sort()).toEqual(['B1', 'B2', 'B3']);
   });
 
-  it('excludes a movie rated after the build', async () => {
+  it("reflects a new rating in that user's recommendations within 2 s, with no rebuild call", async () => {
     await rate(fanOfA, 'A3', 4);
-    const res = await api(system.baseUrl, fanOfA.token).get('/api/v2/recommendations?limit=10');
-    const names = res.body.items.map((i: any) => nameOf(i.movie.id));
-    expect(names).not.toContain('A3');
-    expect(names.slice(0, 2).sort()).toEqual(['A4', 'A5']);
+    await waitFor(
+      async () => {
+        const res = await api(system.baseUrl, fanOfA.token).get('/api/v2/recommendations?limit=10');
+        const names = res.body.items.map((i: any) => nameOf(i.movie.id));
+        return !names.includes('A3') && names.slice(0, 2).sort().join() === 'A4,A5';
+      },
+      2000,
+      'the rating of A3 to leave the recommendations',
+    );
+    // A newcomer gets popular picks, then, after one rating, the neighbours of what they rated.
+    const newcomer = caller('user');
+    expect((await api(system.baseUrl, newcomer.token).get('/api/v2/recommendations?limit=3')).body.strategy).toBe('popular');
+    await rate(newcomer, 'B1', 5);
+    await waitFor(
+      async () => {
+        const res = await api(system.baseUrl, newcomer.token).get('/api/v2/recommendations?limit=4');
+        const names = res.body.items.map((i: any) => nameOf(i.movie.id));
+        return res.body.strategy === 'item-cf' && names.sort().join() === 'B2,B3,B4,B5';
+      },
+      2000,
+      "the newcomer's rating of B1 to bring the other B movies",
+    );
   });
 
   it('gives a user without ratings popular picks by Bayesian average', async () => {
@@ -110,19 +131,36 @@ describe('recommendations (one process)', () => {
   });
 });
 
-describe('recommendations (split mode): fallback when the service is gone', () => {
+describe('recommendations (split mode): fallback when the service is gone, catching up after a restart', () => {
   let system: RunningSystem;
   const admin = caller('admin');
+  let recommendationEnv: NodeJS.ProcessEnv;
+  let restarted: ChildProcess | undefined;
+  let shared: Awaited<ReturnType<typeof twoGroups>>;
 
   beforeAll(async () => {
     system = await startSystem({ mode: 'split' });
+    // What the launcher gave the recommendation process, to start it again by hand after kill -9.
+    const pid = system.state().apps.find((a) => a.service === 'recommendation')!.pid;
+    recommendationEnv = Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
   });
   afterAll(async () => {
+    if (restarted && restarted.exitCode === null) {
+      const exited = new Promise((r) => restarted!.once('exit', r));
+      restarted.kill('SIGTERM');
+      await exited;
+    }
     await system?.stop();
   });
 
   it('answers with popular picks from the movie service, strategy fallback-popular, after kill -9', async () => {
-    const { ids, rate } = await twoGroups(system.baseUrl, admin);
+    shared = await twoGroups(system.baseUrl, admin);
+    const { ids, rate } = shared;
     const fan = caller('user');
     await rate(fan, 'A1', 5);
     await rate(fan, 'A2', 5);
@@ -152,5 +190,32 @@ describe('recommendations (split mode): fallback when the service is gone', () =
     const rebuild = await api(system.baseUrl, admin.token).post('/api/v2/recommendations/rebuild');
     expect(rebuild.status).toBe(503);
     expect(rebuild.body).toEqual(expect.objectContaining({ code: expect.any(Number), message: expect.any(String) }));
+  });
+
+  it('applies every rating given while it was stopped once it is back (read from its saved feed position)', async () => {
+    const { ids, rate } = shared;
+    const whileDown = Array.from({ length: 6 }, () => caller('user'));
+    for (const user of whileDown) {
+      await rate(user, 'A1', 5);
+      await rate(user, 'A2', 5);
+    }
+    restarted = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'recommendation', 'main.js')], {
+      env: recommendationEnv,
+      stdio: 'ignore',
+    });
+    const feed = await waitFor(
+      async () => {
+        const res = await api(system.baseUrl, admin.token).get('/api/v2/recommendations/feed');
+        return res.status === 200 && res.body.ratings === 122 + 12 ? res.body : undefined;
+      },
+      30_000,
+      'the restarted recommendation service to hold all 134 ratings',
+    );
+    expect(feed.eventsApplied).toBeGreaterThanOrEqual(12);
+    for (const user of whileDown) {
+      const res = await api(system.baseUrl, user.token).get('/api/v2/recommendations?limit=3');
+      expect(res.body.strategy).toBe('item-cf');
+      expect(res.body.items.map((i: any) => i.movie.id).sort()).toEqual([ids.A3, ids.A4, ids.A5].sort());
+    }
   });
 });

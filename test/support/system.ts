@@ -7,6 +7,8 @@ import { checkResponse, registerGateway } from './openapi-contract';
 
 export const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
+/** The composer: one process, the split launcher, seed, database-only and start:instance. */
+export const PLATFORM_MAIN = join(ROOT, 'dist', 'apps', 'platform', 'main.js');
 
 export interface SplitState {
   db: { uri: string; pid: number } | null;
@@ -56,7 +58,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'movie-e2e-'));
   const stateFile = join(dataDir, 'split-state.json');
-  const args = mode === 'split' ? [GATEWAY_MAIN, 'split', '--free-ports', ...(options.args ?? [])] : [GATEWAY_MAIN];
+  const args = mode === 'split' ? [PLATFORM_MAIN, 'split', '--free-ports', ...(options.args ?? [])] : [PLATFORM_MAIN];
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
+import { WriteGate } from './database/write-gate';
 import { DemoHandler } from './demo/demo.handler';
 import { DemoSeeder } from './demo/demo.seeder';
 import { Genre, GenreSchema } from './genres/genre.schema';
@@ -13,8 +14,12 @@ import { Movie, MovieSchema } from './movies/movie.schema';
 import { MoviesHandler } from './movies/movies.handler';
 import { MoviesRepository } from './movies/movies.repository';
 import { MoviesService } from './movies/movies.service';
-import { RatingLockRepository } from './ratings/rating-lock.repository';
-import { Rating, RatingLock, RatingLockSchema, RatingSchema } from './ratings/rating.schema';
+import { Change, ChangeSchema } from './changes/change.schema';
+import { ChangeFeedService } from './changes/change-feed.service';
+import { ChangesHandler } from './changes/changes.handler';
+import { ChangesRepository } from './changes/changes.repository';
+import { RatingAggregateRefresher } from './ratings/rating-aggregate.refresher';
+import { Rating, RatingSchema } from './ratings/rating.schema';
 import { RatingsHandler } from './ratings/ratings.handler';
 import { RatingsRepository } from './ratings/ratings.repository';
 import { RatingsService } from './ratings/ratings.service';
@@ -31,15 +36,18 @@ export class MovieModule {
           { name: Movie.name, schema: MovieSchema },
           { name: Genre.name, schema: GenreSchema },
           { name: Rating.name, schema: RatingSchema },
-          { name: RatingLock.name, schema: RatingLockSchema },
+          { name: Change.name, schema: ChangeSchema },
         ]),
       ],
-      controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, DemoHandler],
+      controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, ChangesHandler, DemoHandler],
       providers: [
+        WriteGate,
         MoviesRepository,
         GenresRepository,
         RatingsRepository,
-        RatingLockRepository,
+        RatingAggregateRefresher,
+        ChangesRepository,
+        ChangeFeedService,
         MoviesService,
         GenresService,
         RatingsService,

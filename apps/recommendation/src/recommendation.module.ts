@@ -6,6 +6,8 @@ import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { ModelRepository } from './recommendations/model.repository';
 import { MovieCatalogClient } from './recommendations/movie-catalog.client';
+import { RatingsSnapshotRepository } from './recommendations/ratings-snapshot.repository';
+import { RatingsChunk, RatingsChunkSchema, RatingsSnapshot, RatingsSnapshotSchema } from './recommendations/ratings-snapshot.schema';
 import { RecommendationsHandler } from './recommendations/recommendations.handler';
 import { RecommendationsService } from './recommendations/recommendations.service';
 import { Build, BuildSchema, Similarity, SimilaritySchema } from './recommendations/similarity.schema';
@@ -22,10 +24,12 @@ export class RecommendationModule {
         MongooseModule.forFeature([
           { name: Similarity.name, schema: SimilaritySchema },
           { name: Build.name, schema: BuildSchema },
+          { name: RatingsSnapshot.name, schema: RatingsSnapshotSchema },
+          { name: RatingsChunk.name, schema: RatingsChunkSchema },
         ]),
       ],
       controllers: [healthHandlerFor('recommendation'), RecommendationsHandler],
-      providers: [ModelRepository, MovieCatalogClient, RecommendationsService],
+      providers: [ModelRepository, RatingsSnapshotRepository, MovieCatalogClient, RecommendationsService],
     };
   }
 }

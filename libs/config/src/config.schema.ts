@@ -29,6 +29,12 @@ const serviceSchema = z.object({
   /** Per-service overrides of the `resilience` defaults (YAML only), e.g. a longer timeout for one slow service. */
   resilience: resilienceSchema.partial().optional(),
   bindHost: z.string().min(1),
+  /** This instance's weight, announced to the registry (REGISTRY=nats). */
+  weight: positiveInt,
+  /** Where callers reach this instance, announced to the registry; empty: `host`. */
+  advertiseHost: z.string(),
+  /** REGISTRY=dns: the headless Service whose A/SRV records list the instances. */
+  dnsName: z.string(),
 });
 
 export const configSchema = z
@@ -73,7 +79,16 @@ export const configSchema = z
     }),
     nats: z.object({
       url: z.string().min(1),
-      subjectPrefix: z.string().regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
+      subjectPrefix: z
+        .string()
+        .regex(/^$|^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/, { message: "expected '' or dot-separated words ending in '.'" }),
+    }),
+    registry: z.object({
+      mode: z.enum(['static', 'nats', 'dns']),
+      pollMs: positiveInt,
+      expireMs: positiveInt,
+      leaveGraceMs: z.number().int().min(0),
+      dnsServer: z.string().regex(/^$|^[^\s:]+(:\d{1,5})?$/, { message: 'expected host[:port] or empty' }),
     }),
     services: z.object({
       auth: serviceSchema,

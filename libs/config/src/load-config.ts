@@ -13,6 +13,7 @@ export const ENV_ALIASES: Readonly<Record<string, string>> = {
   ADMIN_PASSWORD: 'user.adminPassword',
   NATS_URL: 'nats.url',
   TRANSPORT: 'transport',
+  REGISTRY: 'registry.mode',
   DEMO_DATA: 'demoData',
   MODE: 'mode',
 };

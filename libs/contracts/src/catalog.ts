@@ -38,6 +38,7 @@ export const MOVIE_PATTERNS = {
   ratingsOfUser: 'movie.ratings.of-user',
   ratingsExport: 'movie.ratings.export',
   seedDemo: 'movie.demo.seed',
+  changes: 'movie.changes.read',
 } as const;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

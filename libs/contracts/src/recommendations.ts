@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
 import { MovieDto } from './catalog';
 
 /** Message patterns of the recommendation service. */
@@ -8,7 +8,7 @@ export const RECOMMENDATION_PATTERNS = {
   forUser: 'recommendation.for-user',
   rebuildStart: 'recommendation.rebuild.start',
   rebuildStatus: 'recommendation.rebuild.status',
-  noteRating: 'recommendation.note-rating',
+  feedStatus: 'recommendation.feed.status',
 } as const;
 
 export type RecommendationReason = 'similar' | 'popular';
@@ -77,17 +77,30 @@ export class RebuildStatusPayload {
   buildId: number;
 }
 
-/** A rating the user set (score) or removed (no score), reported so recommendations exclude it at once. */
-export class NoteRatingPayload {
-  @IsMongoId()
-  userId: string;
-
-  @IsMongoId()
-  movieId: string;
-
+export class RebuildQuery {
+  /** `?repair=true`: re-read every rating from the movie service before building. */
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Re-read every rating from the movie service before building' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(5)
-  score?: number;
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  repair?: boolean;
+}
+
+export class RebuildStartPayload {
+  /** Re-read every rating from the movie service first (repair), instead of building from the service's own copy. */
+  @IsOptional()
+  @IsBoolean()
+  repair?: boolean;
+}
+
+/** Where the recommendation service is in the movie service's change feed. */
+export class FeedStatus {
+  @ApiProperty({ type: String, nullable: true, description: 'The last change applied, null before the first' })
+  position!: string | null;
+  /** Events applied since this instance started. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Events applied since this instance started' })
+  eventsApplied!: number;
+  /** Ratings in the service's own copy. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: "Ratings in the service's own copy" })
+  ratings!: number;
 }

@@ -8,3 +8,6 @@ export * from './service-registry';
 export * from './resilience.module';
 export * from './resilience-options';
 export * from './nats.transport';
+export * from './discovery';
+export * from './nats-discovery';
+export * from './dns-discovery';

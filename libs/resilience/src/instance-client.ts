@@ -33,10 +33,18 @@ const STATE_NAMES: Record<CircuitState, BreakerStateName> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-const breakerState = gauge('resilience_breaker_state', 'Circuit breaker state per instance (0 closed, 1 open, 2 half-open, 3 isolated)', [
-  'service',
-  'instance',
-]);
+/**
+ * Calls of one instance run in separate lanes by operation group, each with its own bulkhead and breaker: slow or
+ * queued writes (a hot movie's ratings) can fill and open only the write lane, never the one catalog reads use.
+ */
+export const OPERATION_GROUPS = ['read', 'write'] as const;
+export type OperationGroup = (typeof OPERATION_GROUPS)[number];
+
+const breakerState = gauge(
+  'resilience_breaker_state',
+  'Circuit breaker state per instance and operation group (0 closed, 1 open, 2 half-open, 3 isolated)',
+  ['service', 'instance', 'group'],
+);
 const calls = counter('resilience_calls_total', 'Calls per instance by outcome', ['service', 'instance', 'outcome']);
 const latency = histogram(
   'resilience_call_duration_seconds',
@@ -65,23 +73,74 @@ export interface CallCounts {
   rejected: number;
 }
 
-export interface InstanceStatus extends InstanceSpec {
-  id: string;
+export interface LaneStatus {
   state: BreakerStateName;
   inFlight: number;
   calls: CallCounts;
   lastStateChange: string | null;
 }
 
-/** One instance of a service: its transport client behind bulkhead -> breaker -> timeout. */
-export class InstanceClient {
+/** The instance's figures are its lanes' together; `state` is the worst lane's. */
+export interface InstanceStatus extends InstanceSpec, LaneStatus {
+  id: string;
+  groups: Record<OperationGroup, LaneStatus>;
+}
+
+const SEVERITY: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, open: 2, isolated: 3 };
+
+/** One operation group's bulkhead -> breaker -> timeout on one instance. */
+class Lane {
   readonly breaker: CircuitBreakerPolicy;
-  private readonly policy: IPolicy;
-  private readonly backoff: ResetBackoff;
-  private readonly logger: Logger;
-  private inFlight = 0;
-  private lastStateChange: Date | null = null;
+  readonly policy: IPolicy;
+  inFlight = 0;
+  lastStateChange: Date | null = null;
   readonly counts: CallCounts = { success: 0, failure: 0, timeout: 0, rejected: 0 };
+
+  constructor(
+    readonly backoff: ResetBackoff,
+    options: ResilienceOptions,
+    onStateChange: (state: CircuitState) => void,
+  ) {
+    const breakerImpl =
+      options.breaker === 'sampling'
+        ? new SamplingBreaker({
+            threshold: options.samplingThreshold,
+            duration: options.samplingDurationMs,
+            minimumRps: options.samplingMinimumRps,
+          })
+        : new ConsecutiveBreaker(options.maxFailures);
+    this.breaker = circuitBreaker(handleWhen(isFailure), { halfOpenAfter: backoff, breaker: breakerImpl });
+    this.policy = wrap(
+      bulkhead(options.maxConcurrent, options.maxQueue),
+      this.breaker,
+      timeout(options.callTimeoutMs, TimeoutStrategy.Aggressive),
+    );
+    this.breaker.onStateChange((state) => {
+      this.lastStateChange = new Date();
+      onStateChange(state);
+    });
+  }
+
+  msUntilTrial(now: number): number {
+    if (this.breaker.state !== CircuitState.Open) return this.breaker.state === CircuitState.Isolated ? Infinity : 0;
+    const { ownState } = this.breaker.toJSON() as { ownState: { openedAt: number; attemptNo: number } };
+    return Math.max(0, ownState.openedAt + this.backoff.delayFor(ownState.attemptNo) - now);
+  }
+
+  status(): LaneStatus {
+    return {
+      state: STATE_NAMES[this.breaker.state],
+      inFlight: this.inFlight,
+      calls: { ...this.counts },
+      lastStateChange: this.lastStateChange?.toISOString() ?? null,
+    };
+  }
+}
+
+/** One instance of a service: its transport client behind one lane (bulkhead -> breaker -> timeout) per operation group. */
+export class InstanceClient {
+  private readonly lanes: Record<OperationGroup, Lane>;
+  private readonly logger: Logger;
 
   constructor(
     readonly service: string,
@@ -91,93 +150,100 @@ export class InstanceClient {
     private readonly options: ResilienceOptions,
   ) {
     this.logger = new Logger(`Resilience:${service}`);
-    this.backoff = new ResetBackoff(options);
-    const breakerImpl =
-      options.breaker === 'sampling'
-        ? new SamplingBreaker({
-            threshold: options.samplingThreshold,
-            duration: options.samplingDurationMs,
-            minimumRps: options.samplingMinimumRps,
-          })
-        : new ConsecutiveBreaker(options.maxFailures);
-    this.breaker = circuitBreaker(handleWhen(isFailure), { halfOpenAfter: this.backoff, breaker: breakerImpl });
-    this.policy = wrap(
-      bulkhead(options.maxConcurrent, options.maxQueue),
-      this.breaker,
-      timeout(options.callTimeoutMs, TimeoutStrategy.Aggressive),
-    );
-    breakerState.set({ service, instance: id }, 0);
-    this.breaker.onStateChange((state) => {
-      this.lastStateChange = new Date();
-      breakerState.set({ service, instance: id }, Number(state));
-      const line = `breaker ${this.service}/${this.id} (${spec.host}:${spec.port}) is ${STATE_NAMES[state]}`;
-      if (state === CircuitState.Open) this.logger.warn(line);
-      else this.logger.log(line);
-    });
+    const backoff = new ResetBackoff(options);
+    const lane = (group: OperationGroup) => {
+      breakerState.set({ service, instance: id, group }, 0);
+      return new Lane(backoff, options, (state) => {
+        breakerState.set({ service, instance: id, group }, Number(state));
+        const line = `breaker ${this.service}/${this.id} (${spec.host}:${spec.port}) ${group}s is ${STATE_NAMES[state]}`;
+        if (state === CircuitState.Open) this.logger.warn(line);
+        else this.logger.log(line);
+      });
+    };
+    this.lanes = { read: lane('read'), write: lane('write') };
   }
 
+  /** The worst state among the lanes. */
   get state(): BreakerStateName {
-    return STATE_NAMES[this.breaker.state];
+    return OPERATION_GROUPS.map((g) => this.lane(g).status().state).reduce((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a));
   }
 
-  /** Milliseconds until an open breaker lets a trial call through (0 when calls may go now). */
-  msUntilTrial(now = Date.now()): number {
-    if (this.breaker.state !== CircuitState.Open) return this.breaker.state === CircuitState.Isolated ? Infinity : 0;
-    const { ownState } = this.breaker.toJSON() as { ownState: { openedAt: number; attemptNo: number } };
-    return Math.max(0, ownState.openedAt + this.backoff.delayFor(ownState.attemptNo) - now);
+  /** Call outcomes over every lane. */
+  get counts(): CallCounts {
+    return this.status().calls;
+  }
+
+  breaker(group: OperationGroup = 'write'): CircuitBreakerPolicy {
+    return this.lane(group).breaker;
+  }
+
+  /** Milliseconds until the group's open breaker lets a trial call through (0 when calls may go now). */
+  msUntilTrial(now = Date.now(), group: OperationGroup = 'write'): number {
+    return this.lane(group).msUntilTrial(now);
   }
 
   /** Closed, or open long enough for a trial; a half-open breaker already running its trial would only queue the call. */
-  isAvailable(now = Date.now()): boolean {
-    if (this.breaker.state === CircuitState.HalfOpen) return this.inFlight === 0;
-    return this.msUntilTrial(now) === 0;
+  isAvailable(now = Date.now(), group: OperationGroup = 'write'): boolean {
+    const lane = this.lane(group);
+    if (lane.breaker.state === CircuitState.HalfOpen) return lane.inFlight === 0;
+    return lane.msUntilTrial(now) === 0;
   }
 
   status(): InstanceStatus {
+    const groups = { read: this.lanes.read.status(), write: this.lanes.write.status() };
+    const all = Object.values(groups);
+    const sum = (key: keyof CallCounts) => all.reduce((n, g) => n + g.calls[key], 0);
+    const changes = all.map((g) => g.lastStateChange).filter((c): c is string => c !== null);
     return {
       id: this.id,
       ...this.spec,
       state: this.state,
-      inFlight: this.inFlight,
-      calls: { ...this.counts },
-      lastStateChange: this.lastStateChange?.toISOString() ?? null,
+      inFlight: all.reduce((n, g) => n + g.inFlight, 0),
+      calls: { success: sum('success'), failure: sum('failure'), timeout: sum('timeout'), rejected: sum('rejected') },
+      lastStateChange: changes.sort().at(-1) ?? null,
+      groups,
     };
   }
 
-  async send<T>(pattern: string, payload: unknown): Promise<T> {
+  async send<T>(pattern: string, payload: unknown, group: OperationGroup = 'write'): Promise<T> {
+    const lane = this.lane(group);
     const started = process.hrtime.bigint();
-    this.inFlight++;
+    lane.inFlight++;
     try {
       // A signal per call: cockatiel's shared default signal would collect one listener per concurrent call.
-      const result = await this.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), new AbortController().signal);
-      this.record('success');
+      const result = await lane.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), new AbortController().signal);
+      this.record(lane, 'success');
       return result;
     } catch (err) {
       if (err instanceof TaskCancelledError) {
-        this.record('timeout');
+        this.record(lane, 'timeout');
         throw new CallTimeoutError(this.options.callTimeoutMs);
       }
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError || err instanceof BulkheadRejectedError) {
-        this.record('rejected');
+        this.record(lane, 'rejected');
       } else if (isBusinessError(err)) {
-        this.record('success');
+        this.record(lane, 'success');
       } else {
-        this.record('failure');
+        this.record(lane, 'failure');
       }
       throw err;
     } finally {
-      this.inFlight--;
+      lane.inFlight--;
       latency.observe({ service: this.service, instance: this.id }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
   /** A call the service client turned away without trying this instance, because its breaker is open. */
-  recordRejected(): void {
-    this.record('rejected');
+  recordRejected(group: OperationGroup = 'write'): void {
+    this.record(this.lane(group), 'rejected');
   }
 
-  private record(outcome: keyof CallCounts): void {
-    this.counts[outcome]++;
+  private lane(group: OperationGroup): Lane {
+    return this.lanes[group] ?? this.lanes.write;
+  }
+
+  private record(lane: Lane, outcome: keyof CallCounts): void {
+    lane.counts[outcome]++;
     calls.inc({ service: this.service, instance: this.id, outcome });
   }
 

@@ -153,9 +153,22 @@ describe('ServiceClient', () => {
     expect(proxies[0].sent).toBe(6 + OPTIONS.maxFailures);
   });
 
+  it('keeps reads flowing while the write lane of the same instance is open', async () => {
+    let failing = true;
+    const { client, instances } = serviceWith([() => (failing ? rpcError(500)() : of('ok'))]);
+    for (let i = 0; i < OPTIONS.maxFailures; i++) await failureOf(client.send('movie.rate', {}));
+    failing = false;
+    expect(instances[0].status().groups.write.state).toBe('open');
+    expect(instances[0].state).toBe('open');
+    const shed = await failureOf(client.send('movie.rate', {}));
+    expect(shed).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE });
+    await expect(client.send('movie.find', {}, { idempotent: true })).resolves.toBe('ok');
+    expect(instances[0].status().groups.read).toMatchObject({ state: 'closed', calls: { success: 1, failure: 0 } });
+  });
+
   it('fails fast with 503 and Retry-After when every breaker is open', async () => {
     const { client, proxies } = serviceWith([refused, refused]);
-    for (let i = 0; i < OPTIONS.maxFailures; i++) await failureOf(client.send('movie.find', {}));
+    for (let i = 0; i < OPTIONS.maxFailures; i++) await failureOf(client.send('movie.find', {}, { idempotent: true }));
     const sentBefore = proxies.map((p) => p.sent);
     const started = Date.now();
     const err = await failureOf(client.send('movie.find', {}, { idempotent: true }));

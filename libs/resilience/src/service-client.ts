@@ -3,13 +3,15 @@ import { AppError } from '@app/common';
 import { currentRequestId } from '@app/observability';
 import { RpcEnvelope } from '@app/contracts';
 import { isFailure, neverReachedServer, toCallerError } from './errors';
-import { InstanceClient, InstanceStatus } from './instance-client';
+import { InstanceClient, InstanceStatus, OperationGroup } from './instance-client';
 import type { ResilienceOptions } from './resilience-options';
 import { SmoothWeightedRoundRobin } from './weighted-round-robin';
 
 export interface CallOptions<T> {
   /** Reads only: retried with backoff, on another instance when there is one. */
   idempotent?: boolean;
+  /** The lane (own bulkhead and breaker per instance) the call runs in; idempotent calls default to 'read', others to 'write'. */
+  group?: OperationGroup;
   /** The caller's access token, passed on for services that verify it again. */
   token?: string;
   /** A declared fallback, used when the service cannot answer (never for a business error). */
@@ -30,23 +32,31 @@ function rejectedWithoutRunning(err: unknown): boolean {
 
 /** Every cross-service call goes through here: balancing, breakers, timeouts, retries for reads, fallbacks. */
 export class ServiceClient {
-  private readonly balancer: SmoothWeightedRoundRobin<InstanceClient & { weight: number }>;
+  private balancer!: SmoothWeightedRoundRobin<InstanceClient & { weight: number }>;
 
   constructor(
     readonly name: string,
     readonly transport: 'tcp' | 'nats',
-    readonly instances: InstanceClient[],
+    public instances: InstanceClient[],
     private readonly options: ResilienceOptions,
   ) {
+    this.setInstances(instances);
+  }
+
+  /** The registry saw instances come or go (or a weight change): calls picked from now on follow the new set. */
+  setInstances(instances: InstanceClient[]): void {
+    this.instances = instances;
     this.balancer = new SmoothWeightedRoundRobin(instances.map((i) => Object.assign(i, { weight: i.spec.weight })));
   }
 
   async send<T>(pattern: string, data: unknown, options: CallOptions<T> = {}): Promise<T> {
     try {
+      const idempotent = options.idempotent ?? false;
       return await this.dispatch<T>(
         pattern,
         { meta: { requestId: currentRequestId(), token: options.token }, data },
-        options.idempotent ?? false,
+        idempotent,
+        options.group ?? (idempotent ? 'read' : 'write'),
       );
     } catch (err) {
       const error = toCallerError(this.name, err);
@@ -55,17 +65,17 @@ export class ServiceClient {
     }
   }
 
-  private async dispatch<T>(pattern: string, envelope: RpcEnvelope, idempotent: boolean): Promise<T> {
+  private async dispatch<T>(pattern: string, envelope: RpcEnvelope, idempotent: boolean, group: OperationGroup): Promise<T> {
     const attempts = idempotent ? 1 + this.options.retryAttempts : 1;
     const tried = new Set<InstanceClient>();
     const refused = new Set<InstanceClient>();
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts;) {
-      const instance = this.pick(tried, refused);
+      const instance = this.pick(tried, refused, group);
       if (!instance) break;
       tried.add(instance);
       try {
-        return await instance.send<T>(pattern, envelope);
+        return await instance.send<T>(pattern, envelope, group);
       } catch (err) {
         lastError = err;
         if (!isFailure(err)) throw err;
@@ -79,21 +89,21 @@ export class ServiceClient {
       }
     }
     if (lastError === undefined || rejectedWithoutRunning(lastError)) {
-      if (lastError === undefined) for (const i of this.instances) if (!i.isAvailable()) i.recordRejected();
-      throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec());
+      if (lastError === undefined) for (const i of this.instances) if (!i.isAvailable(Date.now(), group)) i.recordRejected(group);
+      throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec(group));
     }
     throw lastError;
   }
 
   /** Next instance by weight among available ones, preferring one not tried yet. */
-  private pick(tried: Set<InstanceClient>, refused: Set<InstanceClient>): InstanceClient | undefined {
+  private pick(tried: Set<InstanceClient>, refused: Set<InstanceClient>, group: OperationGroup): InstanceClient | undefined {
     const now = Date.now();
-    const usable = (i: InstanceClient) => !refused.has(i) && i.isAvailable(now);
+    const usable = (i: InstanceClient) => !refused.has(i) && i.isAvailable(now, group);
     return this.balancer.next((i) => usable(i) && !tried.has(i)) ?? this.balancer.next(usable);
   }
 
-  retryAfterSec(): number {
-    const wait = Math.min(...this.instances.map((i) => i.msUntilTrial()));
+  retryAfterSec(group: OperationGroup = 'write'): number {
+    const wait = Math.min(...this.instances.map((i) => i.msUntilTrial(Date.now(), group)));
     return Number.isFinite(wait) ? Math.max(1, Math.ceil(wait / 1000)) : 30;
   }
 

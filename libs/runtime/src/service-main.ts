@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { AppConfig, ServiceName } from '@app/config';
 import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/database';
 import { setProcessRole } from '@app/observability';
+import { advertisedHost, Announcement, announceInstance } from '@app/resilience';
+import { appVersion, instanceId } from './app-info';
 import { fail, loadConfigOrExit } from './config-or-exit';
 import { installShutdown } from './shutdown';
 import { startService } from './service-bootstrap';
@@ -32,8 +34,25 @@ export async function runServiceMain(service: ServiceName, register: (config: Ap
   let draining = false;
   const running = await startService(service, register(config), config, { healthPort: own.healthPort, draining: () => draining });
   const log = (m: string) => process.stdout.write(`[${service}] ${m}\n`);
+  // Listening first, announced second: a caller that finds this instance can call it at once.
+  const announcement: Announcement | undefined =
+    config.registry.mode === 'nats'
+      ? announceInstance(config, {
+          service,
+          instance: instanceId(service, own.port),
+          host: advertisedHost(config, service),
+          port: own.port,
+          weight: own.weight,
+          version: appVersion(),
+        })
+      : undefined;
   installShutdown(
-    () => [{ name: service, run: () => running.close() }, ...(db ? [{ name: 'embedded database', run: () => db.stop() }] : [])],
+    () => [
+      // Out of the registry before the listener closes, so that no caller picks an instance that no longer listens.
+      ...(announcement ? [{ name: 'registry', run: () => announcement.leave() }] : []),
+      { name: service, run: () => running.close() },
+      ...(db ? [{ name: 'embedded database', run: () => db.stop() }] : []),
+    ],
     config.shutdown.drainTimeoutMs,
     log,
     () => (draining = true),

@@ -6,10 +6,28 @@ import type { Context, View } from '../view.js';
 const POLL_MS = 2000;
 const HISTORY = 15;
 
+/** What the registry adds to each instance and service (GET /api/v2/admin/services). */
+interface RegisteredInstance extends InstanceView {
+  source?: string;
+  metadata?: Record<string, string>;
+  lastSeen?: string;
+}
+
+interface RegisteredService extends ServiceView {
+  instances: RegisteredInstance[];
+  registry?: { source: string; reachable: boolean; lastError: string | null };
+}
+
+function ago(iso: string | undefined): string {
+  if (!iso) return '–';
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return seconds < 1 ? 'just now' : `${seconds} s ago`;
+}
+
 interface Readiness {
   status?: string;
   message?: string;
-  details?: Record<string, { status?: string; reason?: string; instance?: string }>;
+  details?: Record<string, { status?: string; reason?: string; instance?: string; registry?: string }>;
 }
 
 /** Operators' page: gateway readiness and one card per service with its breakers, refreshed every 2 s. */
@@ -81,6 +99,7 @@ export function overviewView(ctx: Context): View {
             h('strong', {}, name),
             ` ${d.status === 'up' ? 'up' : 'down'}`,
             d.reason ? h('span', { class: 'muted' }, ` (${d.reason})`) : null,
+            d.registry ? h('span', { class: 'muted' }, ` · registry: ${d.registry}`) : null,
           ),
         ),
       ),
@@ -89,7 +108,7 @@ export function overviewView(ctx: Context): View {
 
   async function loadServices(): Promise<void> {
     try {
-      const { services } = await ctx.session.call('get', '/api/v2/admin/services');
+      const { services } = await ctx.session.request<{ services: RegisteredService[] }>('GET', '/api/v2/admin/services');
       if (disposed) return;
       replace(servicesError);
       replace(cards, ...services.map(serviceCard));
@@ -99,7 +118,7 @@ export function overviewView(ctx: Context): View {
     }
   }
 
-  function serviceCard(service: ServiceView): HTMLElement {
+  function serviceCard(service: RegisteredService): HTMLElement {
     const worst = worstState(service.instances);
     const titleId = `svc-${service.name}`;
     return h(
@@ -120,13 +139,17 @@ export function overviewView(ctx: Context): View {
       h(
         'p',
         { class: 'muted' },
-        `${service.transport.toUpperCase()} · ${service.instances.length} instance${service.instances.length === 1 ? '' : 's'}`,
+        `${service.transport.toUpperCase()} · ${service.instances.length} instance${service.instances.length === 1 ? '' : 's'}` +
+          (service.registry ? ` · registry ${service.registry.source}` : ''),
       ),
+      service.registry && !service.registry.reachable
+        ? notice('error', `Registry unreachable (${service.registry.lastError ?? 'no answer'}): showing the last known instances.`)
+        : null,
       service.instances.map((i) => instanceBlock(service.name, i)),
     );
   }
 
-  function instanceBlock(serviceName: string, i: InstanceView): HTMLElement {
+  function instanceBlock(serviceName: string, i: RegisteredInstance): HTMLElement {
     const key = `${serviceName}/${i.id}`;
     const delta = callDelta(previous.get(key), i.calls);
     previous.set(key, { ...i.calls });
@@ -134,7 +157,7 @@ export function overviewView(ctx: Context): View {
     history.set(key, strip);
     return h(
       'div',
-      { class: `instance state-${i.state}`, 'data-testid': 'instance', 'data-state': i.state },
+      { class: `instance state-${i.state}`, 'data-testid': 'instance', 'data-state': i.state, 'data-source': i.source ?? 'static' },
       h(
         'div',
         { class: 'instance-head' },
@@ -146,6 +169,9 @@ export function overviewView(ctx: Context): View {
         { class: 'stats' },
         stat('Address', i.port ? `${i.host}:${i.port}` : i.host),
         stat('Weight', i.weight),
+        stat('Registry', i.source ?? 'static'),
+        stat('Version', i.metadata?.version ?? '–'),
+        stat('Last seen', ago(i.lastSeen)),
         stat('In flight', i.inFlight),
         stat('Succeeded', i.calls.success),
         stat('Failed', i.calls.failure),

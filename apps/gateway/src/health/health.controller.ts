@@ -78,14 +78,25 @@ export class HealthController {
 
   private async serviceIndicator(name: ServiceName, retryAfter: number[]): Promise<HealthIndicatorResult> {
     const session = this.indicators.check(name);
+    const registry = this.registryDetails(name);
     try {
       const health = await this.registry.client(name).send<ServiceHealth>(SERVICE_PATTERNS[name].health, {});
       return health.database === 'up'
-        ? session.up({ instance: health.instanceId, version: health.version })
-        : session.down({ instance: health.instanceId, database: 'down' });
+        ? session.up({ instance: health.instanceId, version: health.version, ...registry })
+        : session.down({ instance: health.instanceId, database: 'down', ...registry });
     } catch (err) {
       if (err instanceof AppError && err.retryAfter !== undefined) retryAfter.push(err.retryAfter);
-      return session.down({ reason: (err as Error).message });
+      return session.down({ reason: (err as Error).message, ...registry });
     }
+  }
+
+  /** Where the instances come from, and whether the registry answers (if not, the last known instances are used). */
+  private registryDetails(name: ServiceName): { registry: string } {
+    const state = this.registry.registryState();
+    const count = this.registry.client(name).instances.length;
+    if (state.reachable) return { registry: `${state.source}, ${count} instance${count === 1 ? '' : 's'}` };
+    return {
+      registry: `${state.source} unreachable (${state.lastError ?? 'no answer'}): using ${count} last known instance${count === 1 ? '' : 's'}`,
+    };
   }
 }

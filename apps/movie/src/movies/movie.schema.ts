@@ -21,7 +21,7 @@ export class Movie {
   @Prop({ type: Number, default: null })
   year: number | null;
 
-  /** Sum and count of the scores, kept with $inc from each rating change; the average derives from them. */
+  /** Sum and count of the scores, recomputed from the ratings after each change; the average derives from them. */
   @Prop({ default: 0 })
   ratingSum: number;
 
@@ -31,6 +31,10 @@ export class Movie {
   /** Stored only so that lists can sort by it; answers compute it from ratingSum / ratingCount. */
   @Prop({ default: 0 })
   averageRating: number;
+
+  /** When the ratings behind the stored aggregate were read: an older computation never overwrites a newer one. */
+  @Prop({ type: Date, default: null })
+  ratingsReadAt?: Date | null;
 }
 
 export interface MovieRecord extends Movie {

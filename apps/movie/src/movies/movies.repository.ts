@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
-import { averageOf, AggregateDelta } from '../ratings/rating-aggregate';
+import { averageOf } from '../ratings/rating-aggregate';
+import { WriteGate } from '../database/write-gate';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search';
 
@@ -10,7 +11,10 @@ export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number }
 
 @Injectable()
 export class MoviesRepository {
-  constructor(@InjectModel(Movie.name) private readonly model: Model<Movie>) {}
+  constructor(
+    @InjectModel(Movie.name) private readonly model: Model<Movie>,
+    private readonly writes: WriteGate,
+  ) {}
 
   async page(query: MovieQueryDto): Promise<{ items: MovieRecord[]; total: number }> {
     const filter: QueryFilter<Movie> = {};
@@ -91,18 +95,18 @@ export class MoviesRepository {
   }
 
   /**
-   * Applies a rating change: $inc on sum and count, and the average they give, in one update.
-   * Callers hold the movie's rating lock and pass the movie as read under it, so the average
-   * written is exact.
+   * Stores a movie's rating aggregate computed from ratings read at `readAt`, unless a computation that read later
+   * has stored one already (atomic on MongoDB; on FerretDB the settle pass repairs a rare out-of-order store).
    */
-  async applyRatingDelta(movie: MovieRecord, delta: AggregateDelta): Promise<void> {
-    const averageRating = averageOf(movie.ratingSum + delta.sum, movie.ratingCount + delta.count);
-    await this.model
-      .updateOne(
-        { _id: movie._id },
-        { $inc: { ratingSum: delta.sum, ratingCount: delta.count }, $set: { averageRating } },
-        { timestamps: false },
-      )
-      .exec();
+  async setRatingAggregate(id: string, sum: number, count: number, readAt: Date): Promise<void> {
+    await this.writes.run(() =>
+      this.model
+        .updateOne(
+          { _id: id, $or: [{ ratingsReadAt: null }, { ratingsReadAt: mongoose.trusted({ $lte: readAt }) }] },
+          { $set: { ratingSum: sum, ratingCount: count, averageRating: averageOf(sum, count), ratingsReadAt: readAt } },
+          { timestamps: false },
+        )
+        .exec(),
+    );
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
 import { bayesianAverage, CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, ScoredMovie, UpdateMovieDto } from '@app/contracts';
 import { GenresService } from '../genres/genres.service';
+import { ChangeFeedService } from '../changes/change-feed.service';
+import { RatingAggregateRefresher } from '../ratings/rating-aggregate.refresher';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';
 import { MovieRecord } from './movie.schema';
@@ -13,6 +15,8 @@ export class MoviesService {
     private readonly movies: MoviesRepository,
     private readonly ratings: RatingsRepository,
     private readonly genres: GenresService,
+    private readonly aggregates: RatingAggregateRefresher,
+    private readonly feed: ChangeFeedService,
   ) {}
 
   async list(query: MovieQueryDto): Promise<Page<MovieDto>> {
@@ -32,13 +36,18 @@ export class MoviesService {
 
   async create(dto: CreateMovieDto): Promise<MovieDto> {
     await this.genres.assertExist(dto.genres);
-    return toMovieDto(await this.movies.create({ ...dto, genres: dto.genres ? [...new Set(dto.genres)] : [] }));
+    const created = await this.movies.create({ ...dto, genres: dto.genres ? [...new Set(dto.genres)] : [] });
+    await this.feed.record('movie.created', String(created._id));
+    return toMovieDto(created);
   }
 
   async update(id: string, patch: UpdateMovieDto): Promise<MovieDto> {
     await this.genres.assertExist(patch.genres);
     const updated = await this.movies.update(id, patch.genres ? { ...patch, genres: [...new Set(patch.genres)] } : patch);
     if (!updated) throw AppError.notFound('Movie not found');
+    await this.feed.record('movie.changed', id);
+    // FerretDB rewrites the whole document on update: a rating refresh racing this edit may have been undone.
+    void this.aggregates.refresh(id);
     return toMovieDto(updated);
   }
 
@@ -46,6 +55,7 @@ export class MoviesService {
   async remove(id: string): Promise<void> {
     if (!(await this.movies.delete(id))) throw AppError.notFound('Movie not found');
     await this.ratings.removeAllOfMovie(id);
+    await this.feed.record('movie.deleted', id);
   }
 
   async byIds(ids: string[]): Promise<MovieDto[]> {

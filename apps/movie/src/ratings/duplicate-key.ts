@@ -1,4 +1,6 @@
-/** The driver's error for a unique-index violation (MongoDB and FerretDB both use 11000). */
+/** A unique-index violation: MongoDB says 11000; FerretDB sometimes reports SQLite's unique-constraint failure instead. */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  const e = err as { code?: unknown; errmsg?: unknown; message?: unknown };
+  const text = typeof e?.errmsg === 'string' ? e.errmsg : typeof e?.message === 'string' ? e.message : '';
+  return e?.code === 11000 || /E11000|UNIQUE constraint failed/.test(text);
 }

@@ -27,18 +27,3 @@ export const RatingSchema = SchemaFactory.createForClass(Rating);
 // One rating per user and movie; also the race guard for concurrent first ratings.
 RatingSchema.index({ movieId: 1, userId: 1 }, { unique: true });
 RatingSchema.index({ userId: 1 });
-
-/** A lease on one movie's ratings: the unique _id makes taking it atomic on MongoDB and FerretDB alike. */
-@Schema({ collection: 'ratingLocks', versionKey: false })
-export class RatingLock {
-  @Prop({ type: String, required: true })
-  _id: string;
-
-  @Prop({ required: true })
-  owner: string;
-
-  @Prop({ required: true })
-  expiresAt: Date;
-}
-
-export const RatingLockSchema = SchemaFactory.createForClass(RatingLock);

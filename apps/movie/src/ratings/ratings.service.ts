@@ -3,9 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
 import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
 import { MoviesRepository } from '../movies/movies.repository';
-import { AggregateDelta, changeDelta, deleteDelta, insertDelta } from './rating-aggregate';
-import { isDuplicateKey } from './duplicate-key';
-import { RatingLockRepository } from './rating-lock.repository';
+import { ChangeFeedService } from '../changes/change-feed.service';
+import { RatingAggregateRefresher } from './rating-aggregate.refresher';
 import { RatingRecord } from './rating.schema';
 import { RatingsRepository } from './ratings.repository';
 
@@ -29,48 +28,36 @@ export class RatingsService {
   constructor(
     private readonly ratings: RatingsRepository,
     private readonly movies: MoviesRepository,
-    private readonly lock: RatingLockRepository,
+    private readonly aggregates: RatingAggregateRefresher,
+    private readonly feed: ChangeFeedService,
   ) {}
 
-  /** The user's own rating of the movie, created or replaced; the movie's aggregates follow with $inc. */
-  rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
+  /**
+   * The user's own rating of the movie, created or replaced. The rating document is the truth; the movie's
+   * aggregate is recomputed from the ratings and the change goes to the feed before the answer, so the caller reads
+   * its own write. No lock: writes of different users never wait for each other.
+   */
+  async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
-    return this.lock.withLock(movieId, async () => {
-      const movie = await this.movies.findById(movieId);
-      if (!movie) throw AppError.notFound('Movie not found');
-      const now = new Date();
-      let saved: RatingRecord;
-      let delta: AggregateDelta;
-      const before = await this.ratings.replace(movieId, userId, dto.score, comment, now);
-      if (before) {
-        delta = changeDelta(before.score, dto.score);
-        saved = { ...before, score: dto.score, comment, updatedAt: now };
-      } else {
-        try {
-          saved = await this.ratings.insert(movieId, userId, dto.score, comment);
-          delta = insertDelta(dto.score);
-        } catch (err) {
-          // Another instance inserted the first rating meanwhile: this one replaces it.
-          if (!isDuplicateKey(err)) throw err;
-          const existing = await this.ratings.replace(movieId, userId, dto.score, comment, now);
-          if (!existing) throw AppError.conflict('The rating changed meanwhile, try again');
-          delta = changeDelta(existing.score, dto.score);
-          saved = { ...existing, score: dto.score, comment, updatedAt: now };
-        }
-      }
-      if (delta.sum !== 0 || delta.count !== 0) await this.movies.applyRatingDelta(movie, delta);
-      return toRatingDto(saved);
-    });
+    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    const now = new Date();
+    const before = await this.ratings.upsert(movieId, userId, dto.score, comment);
+    await Promise.all([
+      this.feed.record(before ? 'rating.changed' : 'rating.inserted', movieId, { userId, score: dto.score }),
+      this.aggregates.refresh(movieId),
+    ]);
+    return toRatingDto(
+      before
+        ? { ...before, score: dto.score, comment, updatedAt: now }
+        : ({ movieId, userId, score: dto.score, comment, createdAt: now, updatedAt: now } as unknown as RatingRecord),
+    );
   }
 
-  unrate(movieId: string, userId: string): Promise<void> {
-    return this.lock.withLock(movieId, async () => {
-      const movie = await this.movies.findById(movieId);
-      if (!movie) throw AppError.notFound('Movie not found');
-      const removed = await this.ratings.remove(movieId, userId);
-      if (!removed) throw AppError.notFound('Rating not found');
-      await this.movies.applyRatingDelta(movie, deleteDelta(removed.score));
-    });
+  async unrate(movieId: string, userId: string): Promise<void> {
+    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    const removed = await this.ratings.remove(movieId, userId);
+    if (!removed) throw AppError.notFound('Rating not found');
+    await Promise.all([this.feed.record('rating.deleted', movieId, { userId }), this.aggregates.refresh(movieId)]);
   }
 
   async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {

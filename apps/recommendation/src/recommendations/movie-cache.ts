@@ -18,6 +18,11 @@ export class MovieCache {
     private readonly maxEntries: number,
   ) {}
 
+  /** A changed or deleted movie is read again next time. */
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+
   async get(ids: string[], load: (missing: string[]) => Promise<MovieDto[]>, now = Date.now()): Promise<Map<string, MovieDto>> {
     const found = new Map<string, MovieDto>();
     const missing: string[] = [];

@@ -3,7 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Principal, RpcAuthGuard, RpcPrincipal, RpcRoles } from '@app/auth';
 import { AppError } from '@app/common';
 import {
-  NoteRatingPayload,
+  FeedStatus,
+  RebuildStartPayload,
   RebuildState,
   RebuildStatusPayload,
   RECOMMENDATION_PATTERNS,
@@ -24,23 +25,21 @@ export class RecommendationsHandler {
     return this.recommendations.forUser(dto.userId, dto.limit);
   }
 
-  /** Only the rater reports their own rating. */
-  @MessagePattern(RECOMMENDATION_PATTERNS.noteRating)
-  noteRating(@Payload('data') dto: NoteRatingPayload, @RpcPrincipal() principal: Principal): { noted: true } {
-    if (principal.id !== dto.userId) throw AppError.forbidden();
-    this.recommendations.noteRating(dto.userId, dto.movieId, dto.score ?? null);
-    return { noted: true };
-  }
-
   @RpcRoles('admin')
   @MessagePattern(RECOMMENDATION_PATTERNS.rebuildStart)
-  rebuildStart(): RebuildState {
-    return this.recommendations.startRebuild();
+  rebuildStart(@Payload('data') dto: RebuildStartPayload): RebuildState {
+    return this.recommendations.startRebuild(dto.repair ?? false);
   }
 
   @RpcRoles('admin')
   @MessagePattern(RECOMMENDATION_PATTERNS.rebuildStatus)
   rebuildStatus(@Payload('data') dto: RebuildStatusPayload): RebuildState {
     return this.recommendations.status(dto.buildId);
+  }
+
+  @RpcRoles('admin')
+  @MessagePattern(RECOMMENDATION_PATTERNS.feedStatus)
+  feedStatus(): FeedStatus {
+    return this.recommendations.feedStatus();
   }
 }

@@ -1,11 +1,21 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
-import type { BuildSummary, RebuildState, RecommendationItem, RecommendationsDto } from '@app/contracts';
+import {
+  CHANGE_FEED_OVERLAP_MS,
+  ChangeEvent,
+  ChangeFeedReader,
+  positionAt,
+  type BuildSummary,
+  type RebuildState,
+  type RecommendationItem,
+  type RecommendationsDto,
+} from '@app/contracts';
 import { buildItemCf, CfModel, recommend } from '../engine/item-cf';
 import { ModelRepository } from './model.repository';
 import { MovieCatalogClient } from './movie-catalog.client';
 import { MovieCache } from './movie-cache';
+import { RatingsSnapshotRepository } from './ratings-snapshot.repository';
 import { UserRatings } from './user-ratings';
 
 /** Spare candidates, in case some movies were deleted since the build. */
@@ -13,46 +23,78 @@ const SPARE = 5;
 const MOVIE_CACHE_TTL_MS = 60_000;
 const MOVIE_CACHE_SIZE = 20_000;
 const KEEP_STATES = 50;
-const STARTUP_BUILD_DELAY_MS = 2000;
+/** How often the ratings copy is saved when events changed it: a restart replays the feed from the saved position. */
+const SNAPSHOT_EVERY_MS = 10_000;
+/** How long a request right after start-up waits for the ratings copy before answering 503 (the gateway falls back). */
+const STARTUP_WAIT_MS = 1500;
+const RETRY_MS = 1000;
+/** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
+const MODEL_REFRESH_MS = 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 @Injectable()
-export class RecommendationsService implements OnApplicationBootstrap, OnModuleDestroy {
+export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
   private model: CfModel | null = null;
-  /** Filled by the first build after start-up; until then requests wait for it. */
-  private userRatingsReady = false;
-  private readonly userRatings = new UserRatings();
+  /** Every rating, kept current from the movie service's change feed. */
+  private readonly ratings = new UserRatings();
+  private ratingsReady = false;
+  private reader!: ChangeFeedReader;
+  private started: Promise<void> = Promise.resolve();
   private readonly movies = new MovieCache(MOVIE_CACHE_TTL_MS, MOVIE_CACHE_SIZE);
-  private builtAt: Date | null = null;
+  private eventsApplied = 0;
+  private snapshotDirty = false;
+  private modelStale = false;
+  private snapshotting: Promise<void> | null = null;
+  private closing = false;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
   /** A rebuild asked for while one runs: it starts when that one ends, so it sees every rating given before the ask. */
-  private queued: number | null = null;
+  private queued: { id: number; repair: boolean } | null = null;
   private readonly states = new Map<number, RebuildState>();
   private timer?: NodeJS.Timeout;
-  private startupTimer?: NodeJS.Timeout;
+  private snapshotTimer?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly catalog: MovieCatalogClient,
     private readonly store: ModelRepository,
+    private readonly snapshots: RatingsSnapshotRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const stored = await this.store.latest().catch((err: Error) => {
-      this.logger.warn(`Could not load the stored model: ${err.message}`);
+    const warn = (what: string) => (err: Error) => {
+      this.logger.warn(`Could not load the stored ${what}: ${err.message}`);
       return null;
-    });
-    if (stored) {
-      this.model = stored.model;
-      this.builtAt = stored.builtAt;
+    };
+    const [stored, snapshot] = await Promise.all([
+      this.store.latest().catch(warn('model')),
+      this.snapshots.latest().catch(warn('ratings')),
+    ]);
+    if (stored) this.model = stored.model;
+    if (snapshot) {
+      this.ratings.replace(snapshot.ratings);
+      this.ratingsReady = true;
     }
-    // The stored model has no per-user ratings: a build soon after start-up (once the movie service listens) brings them in.
-    this.startupTimer = setTimeout(
-      () => (this.model === null || !this.userRatingsReady ? this.startRebuild() : undefined),
-      STARTUP_BUILD_DELAY_MS,
+    // Without a saved position (or one older than the feed keeps) the reader asks for a repair: a full export.
+    this.reader = new ChangeFeedReader(
+      (after, limit) => this.catalog.changes(after, limit),
+      (events) => this.apply(events),
+      snapshot?.position ?? undefined,
+      {
+        keyOf: (e) => (e.userId ? `${e.movieId}/${e.userId}` : e.movieId),
+        onGap: () => this.repair(),
+        onError: (err) => this.logger.warn(`Reading the movie change feed failed: ${(err as Error).message}`),
+      },
     );
-    this.startupTimer.unref();
+    this.started = this.catchUp();
+    this.snapshotTimer = setInterval(() => void this.saveSnapshotIfDirty(), SNAPSHOT_EVERY_MS);
+    this.snapshotTimer.unref();
+    this.refreshTimer = setInterval(() => {
+      if (this.modelStale && !this.running) this.startRebuild();
+    }, MODEL_REFRESH_MS);
+    this.refreshTimer.unref();
     const everySec = this.config.recommendation.rebuildIntervalSec;
     if (everySec > 0) {
       this.timer = setInterval(() => this.startRebuild(), everySec * 1000);
@@ -60,24 +102,28 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     }
   }
 
-  onModuleDestroy(): void {
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.timer);
-    clearTimeout(this.startupTimer);
+    clearInterval(this.snapshotTimer);
+    clearInterval(this.refreshTimer);
+    await this.reader?.stop();
+    await this.saveSnapshotIfDirty();
   }
 
-  /** Starts a build (or joins the one already queued) and returns its id at once. */
-  startRebuild(): RebuildState {
+  /** Starts a build (or joins the one already queued) and returns its id at once; `repair` re-reads every rating first. */
+  startRebuild(repair = false): RebuildState {
     if (this.running) {
       if (this.queued === null) {
-        this.queued = this.nextBuildId++;
-        this.states.set(this.queued, { buildId: this.queued, running: true, result: null, error: null });
-      }
-      return this.states.get(this.queued)!;
+        this.queued = { id: this.nextBuildId++, repair };
+        this.states.set(this.queued.id, { buildId: this.queued.id, running: true, result: null, error: null });
+      } else this.queued.repair ||= repair;
+      return this.states.get(this.queued.id)!;
     }
     const id = this.nextBuildId++;
     const state: RebuildState = { buildId: id, running: true, result: null, error: null };
     this.states.set(id, state);
-    this.run(id);
+    this.run(id, repair);
     return state;
   }
 
@@ -89,7 +135,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
 
   async forUser(userId: string, limit: number): Promise<RecommendationsDto> {
     const model = await this.currentModel();
-    const rated = this.userRatings.of(userId);
+    const rated = this.ratings.of(userId);
     const ranked = recommend(model, rated, limit + SPARE);
     const movies = await this.movies.get(
       ranked.map((r) => r.movieId),
@@ -107,21 +153,103 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     };
   }
 
-  noteRating(userId: string, movieId: string, score: number | null): void {
-    this.userRatings.note(userId, movieId, score);
+  /** How many change events this instance applied since it started (for operators and tests). */
+  feedStatus(): { position: string | null; eventsApplied: number; ratings: number } {
+    return { position: this.reader?.current ?? null, eventsApplied: this.eventsApplied, ratings: this.ratings.size };
   }
 
-  /** The model in use; requests right after start-up wait for the first build. */
+  /** The model in use; requests right after start-up wait a moment for the ratings copy and the first model. */
   private async currentModel(): Promise<CfModel> {
-    if (this.model && this.userRatingsReady) return this.model;
-    const state = this.startRebuild();
-    while (this.states.get(state.buildId)?.running) await (this.running?.done ?? Promise.resolve());
-    if (!this.model) throw AppError.unavailable('Recommendations are not built yet', 5);
+    if (this.model && this.ratingsReady) return this.model;
+    await Promise.race([this.started, sleep(STARTUP_WAIT_MS)]);
+    if (!this.model || !this.ratingsReady) throw AppError.unavailable('Recommendations are not built yet', 5);
     return this.model;
   }
 
-  private run(id: number): void {
-    const done = this.build()
+  /** Reads the feed up to now (repairing first when needed), builds a model if none is stored, then tails the feed. */
+  private async catchUp(): Promise<void> {
+    while (!this.closing) {
+      try {
+        await this.reader.poll();
+        break;
+      } catch (err) {
+        this.logger.warn(`Catching up with the movie change feed failed: ${(err as Error).message}`);
+        await sleep(RETRY_MS);
+      }
+    }
+    if (this.closing) return;
+    this.ratingsReady = true;
+    if (!this.model) {
+      const state = this.startRebuild();
+      while (this.states.get(state.buildId)?.running) await (this.running?.done ?? sleep(50));
+    }
+    this.reader.start();
+  }
+
+  /** Events are absolute states (the new score, or gone), so applying one twice changes nothing. */
+  private async apply(events: ChangeEvent[]): Promise<void> {
+    for (const e of events) {
+      switch (e.type) {
+        case 'rating.inserted':
+        case 'rating.changed':
+          if (e.userId && e.score !== undefined) this.ratings.set(e.userId, e.movieId, e.score);
+          break;
+        case 'rating.deleted':
+          if (e.userId) this.ratings.delete(e.userId, e.movieId);
+          break;
+        case 'movie.deleted':
+          this.ratings.deleteMovie(e.movieId);
+          this.movies.forget(e.movieId);
+          break;
+        case 'movie.changed':
+          this.movies.forget(e.movieId);
+          break;
+        default:
+          break;
+      }
+    }
+    this.eventsApplied += events.length;
+    this.snapshotDirty = true;
+    this.modelStale = true;
+  }
+
+  /** Every rating again from the movie service; events from just before the export on are replayed over it. */
+  private async repair(): Promise<string> {
+    const from = positionAt(Date.now() - CHANGE_FEED_OVERLAP_MS);
+    const started = Date.now();
+    this.ratings.replace(await this.catalog.allRatings());
+    this.ratingsReady = true;
+    this.logger.log(`Ratings copy repaired from the movie service: ${this.ratings.size} ratings in ${Date.now() - started} ms`);
+    await this.saveSnapshot(from);
+    return from;
+  }
+
+  private saveSnapshotIfDirty(): Promise<void> {
+    if (!this.snapshotDirty || !this.reader) return this.snapshotting ?? Promise.resolve();
+    return this.saveSnapshot(this.reader.current ?? null);
+  }
+
+  /** The copy and the position are taken together (synchronously), so the saved position matches the saved ratings. */
+  private saveSnapshot(position: string | null): Promise<void> {
+    const previous = this.snapshotting ?? Promise.resolve();
+    const ratings = this.ratings.tuples();
+    this.snapshotDirty = false;
+    const id = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const save = previous
+      .then(() => this.snapshots.save(id, ratings, position))
+      .catch((err: Error) => {
+        this.snapshotDirty = true;
+        this.logger.warn(`Saving the ratings copy failed: ${err.message}`);
+      })
+      .finally(() => {
+        if (this.snapshotting === save) this.snapshotting = null;
+      });
+    this.snapshotting = save;
+    return save;
+  }
+
+  private run(id: number, repair: boolean): void {
+    const done = this.build(repair)
       .then((result) => this.states.set(id, { buildId: id, running: false, result, error: null }))
       .catch((err: Error) => {
         this.logger.error(`Build ${id} failed: ${err.message}`);
@@ -133,23 +261,22 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
         if (this.queued !== null) {
           const next = this.queued;
           this.queued = null;
-          this.run(next);
+          this.run(next.id, next.repair);
         }
       });
     this.running = { id, done };
   }
 
-  private async build(): Promise<BuildSummary> {
+  /** From the service's own ratings copy, after reading the feed up to now: no rating export on the way. */
+  private async build(repair: boolean): Promise<BuildSummary> {
     const started = Date.now();
-    const ratings = await this.catalog.allRatings();
-    const model = buildItemCf(ratings, this.config.recommendation.neighbours);
-    this.userRatings.replaceBase(ratings, started);
-    this.userRatingsReady = true;
+    if (repair) await this.reader.resync();
+    else await this.reader.poll();
+    this.modelStale = false;
+    const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
-    const ms = Date.now() - started;
-    await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, ms);
+    await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, Date.now() - started);
     this.model = model;
-    this.builtAt = builtAt;
     const summary = {
       builtAt: builtAt.toISOString(),
       users: model.users,

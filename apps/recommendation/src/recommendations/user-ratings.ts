@@ -1,48 +1,52 @@
 import type { RatingTuple } from '@app/contracts';
 import type { UserRating } from '../engine/item-cf';
 
-interface Note {
-  score: number | null;
-  at: number;
-}
-
 /**
- * Every user's ratings as of the last build, plus the changes the gateway reported since, so a
- * request never scans the ratings collection (FerretDB 1.x scans the whole table for any filter
- * other than _id) and never recommends what the user rated after the build.
+ * The recommendation service's own copy of every rating, by user: filled by a full export (start-up without a
+ * snapshot, or repair) and kept current by the movie service's change feed. Requests read it instead of the
+ * movie service (FerretDB 1.x scans the whole table for any filter other than _id), and rebuilds use it.
  */
 export class UserRatings {
-  private base = new Map<string, Map<string, number>>();
-  private notes = new Map<string, Map<string, Note>>();
+  private byUser = new Map<string, Map<string, number>>();
+  private count = 0;
 
-  /** Takes a build's ratings; notes older than the build's start are in them already. */
-  replaceBase(ratings: readonly RatingTuple[], buildStartedAt: number): void {
-    const base = new Map<string, Map<string, number>>();
-    for (const [movieId, userId, score] of ratings) {
-      let mine = base.get(userId);
-      if (!mine) base.set(userId, (mine = new Map()));
-      mine.set(movieId, score);
-    }
-    this.base = base;
-    for (const [userId, notes] of this.notes) {
-      for (const [movieId, note] of notes) if (note.at < buildStartedAt) notes.delete(movieId);
-      if (!notes.size) this.notes.delete(userId);
-    }
+  get size(): number {
+    return this.count;
   }
 
-  /** A rating set (score) or removed (null) since the build. */
-  note(userId: string, movieId: string, score: number | null, at = Date.now()): void {
-    let notes = this.notes.get(userId);
-    if (!notes) this.notes.set(userId, (notes = new Map()));
-    notes.set(movieId, { score, at });
+  replace(ratings: Iterable<RatingTuple>): void {
+    this.byUser = new Map();
+    this.count = 0;
+    for (const [movieId, userId, score] of ratings) this.set(userId, movieId, score);
+  }
+
+  set(userId: string, movieId: string, score: number): void {
+    let mine = this.byUser.get(userId);
+    if (!mine) this.byUser.set(userId, (mine = new Map()));
+    if (!mine.has(movieId)) this.count++;
+    mine.set(movieId, score);
+  }
+
+  delete(userId: string, movieId: string): void {
+    const mine = this.byUser.get(userId);
+    if (!mine?.delete(movieId)) return;
+    this.count--;
+    if (!mine.size) this.byUser.delete(userId);
+  }
+
+  /** A deleted movie takes every rating of it along. */
+  deleteMovie(movieId: string): void {
+    for (const userId of [...this.byUser.keys()]) this.delete(userId, movieId);
   }
 
   of(userId: string): UserRating[] {
-    const merged = new Map(this.base.get(userId) ?? []);
-    for (const [movieId, note] of this.notes.get(userId) ?? []) {
-      if (note.score === null) merged.delete(movieId);
-      else merged.set(movieId, note.score);
-    }
-    return [...merged].map(([movieId, score]) => ({ movieId, score }));
+    return [...(this.byUser.get(userId) ?? [])].map(([movieId, score]) => ({ movieId, score }));
+  }
+
+  /** Every rating as [movieId, userId, score], for the engine and for snapshots. */
+  tuples(): RatingTuple[] {
+    const all: RatingTuple[] = [];
+    for (const [userId, mine] of this.byUser) for (const [movieId, score] of mine) all.push([movieId, userId, score]);
+    return all;
   }
 }

@@ -4,7 +4,6 @@ import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, PageQuery, ParseObjectI
 import {
   CreateMovieDto,
   MOVIE_PATTERNS,
-  RECOMMENDATION_PATTERNS,
   MovieDto,
   MoviePageDto,
   MovieQueryDto,
@@ -14,8 +13,7 @@ import {
   UpdateMovieDto,
 } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import type { Principal } from '@app/auth';
-import { BearerToken, CurrentUser, Public, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')
@@ -89,21 +87,15 @@ export class MoviesController {
   @ApiOperation({
     operationId: 'rateMovie',
     summary: "Set the caller's rating of the movie (create or replace)",
-    description: 'The recommendation service learns of it at once.',
+    description: 'The movie aggregates and the recommendations follow it.',
   })
   @ApiOkResponse({ type: RatingDto })
   @ApiErrors(...BODY_ERRORS, 401, 404)
   @ApiBearerAuth()
   @ApiObjectIdParam()
   @Put(':id/rating')
-  async rate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @Body() rating: RateMovieDto,
-    @BearerToken() token: string,
-  ): Promise<RatingDto> {
-    const saved = await this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
-    await this.noteRating(saved.userId, movieId, saved.score, token);
-    return saved;
+  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
+    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
   @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
@@ -113,21 +105,8 @@ export class MoviesController {
   @ApiObjectIdParam()
   @Delete(':id/rating')
   @HttpCode(204)
-  async unrate(
-    @Param('id', ParseObjectIdPipe) movieId: string,
-    @BearerToken() token: string,
-    @CurrentUser() user: Principal,
-  ): Promise<void> {
+  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
-    await this.noteRating(user.id, movieId, undefined, token);
-  }
-
-  /** Tells the recommendation service at once; if it is away, its next build picks the change up. */
-  private noteRating(userId: string, movieId: string, score: number | undefined, token: string): Promise<unknown> {
-    return this.registry
-      .client('recommendation')
-      .send(RECOMMENDATION_PATTERNS.noteRating, { userId, movieId, score }, { token, fallback: () => null })
-      .catch(() => null);
   }
 
   @ApiOperation({ operationId: 'listMovieRatings', summary: "A movie's ratings, newest first", description: 'Paged like every list.' })

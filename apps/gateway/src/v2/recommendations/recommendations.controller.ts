@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
-import { BuildSummary, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
+import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
 import { RecommendationsGatewayService } from './recommendations.service';
 
@@ -49,14 +49,28 @@ export class RecommendationsController {
   @ApiOperation({
     operationId: 'rebuildRecommendations',
     summary: 'Rebuild the model now (admin)',
-    description: 'Answers when the build has finished, with what it read.',
+    description:
+      "From the service's ratings copy, or with repair=true from every rating re-read from the movie service; answers when the build has finished, with what it read.",
   })
   @ApiOkResponse({ type: BuildSummary })
-  @ApiErrors(...BODY_ERRORS, 401, 403, 504)
+  @ApiErrors(...BODY_ERRORS, 400, 401, 403, 504)
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)
-  rebuild(@BearerToken() token: string): Promise<BuildSummary> {
-    return this.recommendations.rebuild(token);
+  rebuild(@Query() query: RebuildQuery, @BearerToken() token: string): Promise<BuildSummary> {
+    return this.recommendations.rebuild(token, query.repair === true);
+  }
+
+  @ApiOperation({
+    operationId: 'getRecommendationFeedStatus',
+    summary: "Where the recommendation service is in the movie service's change feed (admin)",
+    description: 'Its position, the events applied since start, and the ratings in its own copy.',
+  })
+  @ApiOkResponse({ type: FeedStatus })
+  @ApiErrors(401, 403)
+  @Roles('admin')
+  @Get('feed')
+  feed(@BearerToken() token: string): Promise<FeedStatus> {
+    return this.recommendations.feedStatus(token);
   }
 }

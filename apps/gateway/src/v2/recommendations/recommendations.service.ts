@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
-import { BuildSummary, MOVIE_PATTERNS, RebuildState, RECOMMENDATION_PATTERNS, RecommendationsDto, ScoredMovie } from '@app/contracts';
+import {
+  BuildSummary,
+  FeedStatus,
+  MOVIE_PATTERNS,
+  RebuildState,
+  RECOMMENDATION_PATTERNS,
+  RecommendationsDto,
+  ScoredMovie,
+} from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 
 const POLL_MS = 100;
@@ -23,9 +31,9 @@ export class RecommendationsGatewayService {
   }
 
   /** Starts a build and answers once it has finished: short status calls, never one long-held RPC. */
-  async rebuild(token: string): Promise<BuildSummary> {
+  async rebuild(token: string, repair: boolean): Promise<BuildSummary> {
     const recommendation = this.registry.client('recommendation');
-    const started = await recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, {}, { token });
+    const started = await recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, { repair }, { token });
     const deadline = Date.now() + REBUILD_WAIT_MS;
     let state = started;
     while (state.running) {
@@ -39,6 +47,10 @@ export class RecommendationsGatewayService {
     }
     if (!state.result) throw new AppError(500, ErrorCode.INTERNAL, `The recommendation build failed: ${state.error ?? 'unknown error'}`);
     return state.result;
+  }
+
+  feedStatus(token: string): Promise<FeedStatus> {
+    return this.registry.client('recommendation').send<FeedStatus>(RECOMMENDATION_PATTERNS.feedStatus, {}, { idempotent: true, token });
   }
 
   private async popular(userId: string, limit: number, token: string): Promise<RecommendationsDto> {

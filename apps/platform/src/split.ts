@@ -1,12 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
-import { EmbeddedDb, freePort, isPortFree, startEmbeddedDb } from '@app/database';
+import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/database';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
-import { assertPortFree } from './gateway-main';
+import { assertPortFree } from '../../gateway/src/gateway-main';
+import { platformStateFile, writePlatformState } from './platform-state';
 
 export interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;
@@ -124,6 +125,14 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     mongoUri = db.uri;
     say(`embedded database (${db.engine}) on ${db.uri}`);
   }
+  const registry = config.registry.mode;
+  let nats: LocalNatsServer | undefined;
+  if (registry === 'nats' && !process.env.NATS_URL) {
+    // The registry needs a NATS server; without NATS_URL this system gets a private one (never a shared default port).
+    nats = await startNatsServer({ cacheDir: config.embeddedDb.cacheDir, log: say });
+    config.nats.url = nats.url;
+    say(`NATS server for the registry on ${nats.url}`);
+  }
   const children = await plan(config, args);
   const instances: Partial<Record<ServiceName, InstanceSpec[]>> = {};
   for (const c of children) {
@@ -136,7 +145,7 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
   let resolveAllExited: () => void = () => undefined;
   const allExited = new Promise<void>((r) => (resolveAllExited = r));
   for (const child of children) {
-    const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri };
+    const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri, REGISTRY: registry, NATS_URL: config.nats.url };
     // Services call each other too (auth -> user, recommendation -> movie), so every app learns every instance.
     for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     // Two processes rotating one file would cut each other's lines: each app logs to its own file.
@@ -146,6 +155,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     } else {
       env[envNameFor(`services.${child.service}.port`)] = String(child.port);
       env[envNameFor(`services.${child.service}.healthPort`)] = String(child.healthPort);
+      // REGISTRY=nats: each instance announces its own weight.
+      env[envNameFor(`services.${child.service}.weight`)] = String(child.weight ?? 1);
     }
     const proc = spawn(process.execPath, [join(distDir, child.service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.process = proc;
@@ -175,6 +186,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     };
     writeFileSync(process.env.SPLIT_STATE_FILE, JSON.stringify(state, null, 2));
   }
+  // `npm run start:instance` finds the database and the registry of this running system here.
+  writePlatformState(config, { mongoUri, pid: process.pid });
   const stopChild = (c: Child) =>
     new Promise<void>((resolve) => {
       const proc = c.process;
@@ -194,6 +207,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     if (running > 0) await allExited;
     clearTimeout(hardStop);
     await db?.stop();
+    await nats?.stop();
+    rmSync(platformStateFile(config), { force: true });
     say('stopped');
     process.exit(0);
   };

@@ -2,8 +2,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
 import { isPortFree } from '@app/database';
 import { fail, installShutdown, ShutdownStep } from '@app/runtime';
-import { createGatewayApp } from '../gateway.app';
-import { DrainState } from '../health/drain-state';
+import { createGatewayApp } from './gateway.app';
+import { DrainState } from './health/drain-state';
 
 export async function assertPortFree(config: AppConfig): Promise<void> {
   if (config.http.port !== 0 && !(await isPortFree(config.http.port, config.http.host))) {

@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@app/config';
 import { startEmbeddedDb } from '@app/database';
-import { DemoSeeder } from '../../../movie/src/demo/demo.seeder';
-import { MovieModule } from '../../../movie/src/movie.module';
+import { DemoSeeder } from '../../movie/src/demo/demo.seeder';
+import { MovieModule } from '../../movie/src/movie.module';
 
 /** `npm run seed`: loads the demo catalog into the movie database (the one `npm start` uses, or MONGO_URI). */
 export async function runSeed(config: AppConfig): Promise<void> {

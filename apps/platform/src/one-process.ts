@@ -1,7 +1,7 @@
 import { AppConfig, SERVICE_NAMES } from '@app/config';
 import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/database';
 import { RunningService, startService } from '@app/runtime';
-import { assertPortFree, startGateway } from './gateway-main';
+import { assertPortFree, startGateway } from '../../gateway/src/gateway-main';
 import { SERVICE_MODULES } from './service-modules';
 
 /** `npm start`: the gateway and every service in one Node process, each service behind its transport. */
@@ -12,6 +12,8 @@ export async function runOneProcess(config: AppConfig): Promise<void> {
     db = await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
     config.mongo.uri = db.uri;
   }
+  // Every instance is in this process and known up front: nothing to discover.
+  config.registry.mode = 'static';
   if (config.transport === 'tcp') {
     // Nothing outside this process needs the services' ports, so any free ones will do.
     for (const name of SERVICE_NAMES) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { AppConfig } from '@app/config';
-import { buildOpenApi, createGatewayApp } from '../gateway.app';
-import { DrainState } from '../health/drain-state';
+import { buildOpenApi, createGatewayApp } from '../../gateway/src/gateway.app';
+import { DrainState } from '../../gateway/src/health/drain-state';
 
 /**
  * Prints (or writes to `file`) the gateway's OpenAPI document. The gateway is created but never listens, and no

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, changePosition, positionAt } from '@app/contracts';
+import { Change, ChangeRecord } from './change.schema';
+import { ChangesRepository } from './changes.repository';
+
+/** A reader further behind than this resyncs (full rebuild); keeps the feed small, which FerretDB reads by scanning. */
+export const CHANGE_RETENTION_MS = 15 * 60_000;
+const TRIM_EVERY_MS = 60_000;
+const MAX_BATCH = 500;
+
+export function toChangeEvent(r: ChangeRecord): ChangeEvent {
+  return {
+    pos: r._id,
+    type: r.type,
+    movieId: r.movieId,
+    ...(r.userId !== undefined && r.userId !== null ? { userId: r.userId } : {}),
+    ...(r.score !== undefined && r.score !== null ? { score: r.score } : {}),
+    at: new Date(r.at).toISOString(),
+  };
+}
+
+/**
+ * Appends every change of a movie or rating to the feed, after the change itself is stored: an acknowledged change
+ * always has its event (a crash between the two writes loses the event; the recommendation service's periodic
+ * rebuild repairs that). Positions come from this instance's clock and a sequence, so instances never coordinate.
+ */
+@Injectable()
+export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ChangeFeed');
+  private readonly writer = randomBytes(4).toString('hex');
+  private lastMs = 0;
+  private seq = 0;
+  private trimTimer?: NodeJS.Timeout;
+  private pending: { change: Change; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly changes: ChangesRepository) {}
+
+  onModuleInit(): void {
+    this.trimTimer = setInterval(() => {
+      this.changes
+        .trimBefore(positionAt(Date.now() - CHANGE_RETENTION_MS))
+        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
+    }, TRIM_EVERY_MS);
+    this.trimTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.trimTimer);
+  }
+
+  /**
+   * Appends the event and resolves once it is stored. Events of concurrent calls are stored together (one
+   * insertMany while the previous one runs): FerretDB on SQLite takes one batch far faster than many single inserts.
+   */
+  record(type: ChangeType, movieId: string, rating?: { userId: string; score?: number }): Promise<void> {
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const stored = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    this.pending.push({
+      change: { _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() },
+      resolve,
+      reject,
+    });
+    if (!this.flushing) void this.flush();
+    return stored;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await this.changes.appendMany(batch.map((p) => p.change));
+        // Readers re-read one overlap window; events stored later than half of it after their position get a fresh one too.
+        const late = batch.filter((p) => Date.now() - p.change.at.getTime() > CHANGE_FEED_OVERLAP_MS / 2);
+        if (late.length) {
+          this.logger.warn(`slow change-feed insert: ${late.length} events appended again with fresh positions`);
+          await this.changes.appendMany(late.map((p) => ({ ...p.change, _id: this.nextPosition() })));
+        }
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  async read(after: string | undefined, limit: number): Promise<ChangesPage> {
+    const horizon = positionAt(Date.now() - CHANGE_RETENTION_MS);
+    const rows = await this.changes.after(after, limit);
+    return { events: rows.map(toChangeEvent), horizon };
+  }
+
+  /** Never goes back, even if the clock does. */
+  private nextPosition(): string {
+    const now = Date.now();
+    if (now > this.lastMs) {
+      this.lastMs = now;
+    }
+    return changePosition(this.lastMs, ++this.seq, this.writer);
+  }
+}

@@ -1,0 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppConfig } from '@app/config';
+
+/** What a running split system tells `npm run start:instance`: where its database and registry are. */
+export interface PlatformState {
+  pid: number;
+  mongoUri: string;
+  registry: AppConfig['registry']['mode'];
+  transport: AppConfig['transport'];
+  natsUrl: string;
+  subjectPrefix: string;
+}
+
+export function platformStateFile(config: AppConfig): string {
+  return join(config.dataDir, 'platform-state.json');
+}
+
+export function writePlatformState(config: AppConfig, running: { mongoUri: string; pid: number }): void {
+  const state: PlatformState = {
+    ...running,
+    registry: config.registry.mode,
+    transport: config.transport,
+    natsUrl: config.nats.url,
+    subjectPrefix: config.nats.subjectPrefix,
+  };
+  // The database URI of a local embedded server carries no password; a MONGO_URI given by the operator may: owner-only.
+  writeFileSync(platformStateFile(config), JSON.stringify(state, null, 2), { mode: 0o600 });
+}
+
+/** The state of the system running on this DATA_DIR, or why there is none. */
+export function readPlatformState(config: AppConfig): PlatformState {
+  const file = platformStateFile(config);
+  let state: PlatformState;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as PlatformState;
+  } catch {
+    throw new Error(`No running split system found (${file} is missing): start one with \`npm run start:split\` and the same DATA_DIR`);
+  }
+  try {
+    process.kill(state.pid, 0);
+  } catch {
+    throw new Error(`The split system recorded in ${file} (pid ${state.pid}) is no longer running`);
+  }
+  return state;
+}

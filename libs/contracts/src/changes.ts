@@ -1,0 +1,74 @@
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/**
+ * The movie service's change feed: every change of a rating or a movie, appended to its own database
+ * right after the change and read by position (docs/services.md, "Change feed").
+ *
+ * - `rating.inserted` / `rating.changed`: `userId` and the new `score`.
+ * - `rating.deleted`: `userId`.
+ * - `movie.created` / `movie.changed`: the movie's id only (read the movie for its state).
+ * - `movie.deleted`: the movie and every rating of it are gone (no `rating.deleted` per rating).
+ */
+export const CHANGE_TYPES = [
+  'rating.inserted',
+  'rating.changed',
+  'rating.deleted',
+  'movie.created',
+  'movie.changed',
+  'movie.deleted',
+] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+export interface ChangeEvent {
+  /** Position in the feed; positions sort as strings (see changePosition). */
+  pos: string;
+  type: ChangeType;
+  movieId: string;
+  userId?: string;
+  score?: number;
+  /** When the change was made (ISO). */
+  at: string;
+}
+
+/**
+ * How long after its position an event may still become visible to readers: writers re-append an event whose insert
+ * took longer than half of it, and readers re-read this window every round.
+ */
+export const CHANGE_FEED_OVERLAP_MS = 5000;
+
+/** `<ms since epoch, 13 digits>-<per-writer sequence, 9 digits>-<writer id>`: time first, so a reader can step back by time. */
+export const POSITION_PATTERN = /^\d{13}(-\d{9}-[0-9a-z]{1,16})?$/;
+
+export function changePosition(ms: number, seq: number, writer: string): string {
+  return `${String(ms).padStart(13, '0')}-${String(seq % 1e9).padStart(9, '0')}-${writer}`;
+}
+
+/** The lowest position of a moment: it sorts before every position written at or after `ms`. */
+export function positionAt(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(13, '0');
+}
+
+/** The moment a position was written. */
+export function positionTime(pos: string): number {
+  return Number(pos.slice(0, 13));
+}
+
+export class ReadChangesPayload {
+  /** Events after this position (exclusive); from the oldest kept one without it. */
+  @IsOptional()
+  @IsString()
+  @Matches(POSITION_PATTERN)
+  after?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number;
+}
+
+export interface ChangesPage {
+  /** In position order. */
+  events: ChangeEvent[];
+  /** Events older than this position may have been trimmed: a reader whose position is older must resync. */
+  horizon: string;
+}
