@@ -452,7 +452,7 @@ export interface paths {
     get?: never;
     /**
      * Set the caller's rating of the movie (create or replace)
-     * @description The recommendation service learns of it at once.
+     * @description The movie aggregates and the recommendations follow it.
      */
     put: operations['rateMovie'];
     post?: never;
@@ -561,9 +561,29 @@ export interface paths {
     put?: never;
     /**
      * Rebuild the model now (admin)
-     * @description Answers when the build has finished, with what it read.
+     * @description From the service's ratings copy, or with repair=true from every rating re-read from the movie service; answers when the build has finished, with what it read.
      */
     post: operations['rebuildRecommendations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v2/recommendations/feed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the recommendation service is in the movie service's change feed (admin)
+     * @description Its position, the events applied since start, and the ratings in its own copy.
+     */
+    get: operations['getRecommendationFeedStatus'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -658,6 +678,15 @@ export interface components {
       /** @example Not ready: movie */
       message: string;
     };
+    RegistryStateDto: {
+      /** @enum {string} */
+      source: 'static' | 'nats' | 'dns';
+      /** @description False while the registry does not answer: the instances listed are the last known ones */
+      reachable: boolean;
+      /** Format: date-time */
+      lastAnswer: string | null;
+      lastError: string | null;
+    };
     CallCountsDto: {
       success: number;
       /** @description Transport failures and server faults (5xx) */
@@ -681,12 +710,37 @@ export interface components {
       calls: components['schemas']['CallCountsDto'];
       /** Format: date-time */
       lastStateChange: string | null;
+      /**
+       * @description Where this gateway learnt of the instance
+       * @enum {string}
+       */
+      source: 'static' | 'nats' | 'dns';
+      /**
+       * @description What the registry says about the instance
+       * @example {
+       *       "service": "movie",
+       *       "instance": "movie@host:1234:8809",
+       *       "host": "127.0.0.1",
+       *       "port": "8809",
+       *       "weight": "3",
+       *       "version": "1.0.0"
+       *     }
+       */
+      metadata: {
+        [key: string]: string;
+      };
+      /**
+       * Format: date-time
+       * @description When the registry last listed the instance (static: since this gateway started)
+       */
+      lastSeen: string;
     };
     ServiceStatusDto: {
       /** @example movie */
       name: string;
       /** @enum {string} */
       transport: 'tcp' | 'nats';
+      registry: components['schemas']['RegistryStateDto'];
       instances: components['schemas']['InstanceStatusDto'][];
     };
     ServicesStatusDto: {
@@ -929,6 +983,14 @@ export interface components {
       ratings: number;
       /** @description How long the build took, in milliseconds */
       ms: number;
+    };
+    FeedStatus: {
+      /** @description The last change applied, null before the first */
+      position: string | null;
+      /** @description Events applied since this instance started */
+      eventsApplied: number;
+      /** @description Ratings in the service's own copy */
+      ratings: number;
     };
   };
   responses: never;
@@ -4093,7 +4155,10 @@ export interface operations {
   };
   rebuildRecommendations: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Re-read every rating from the movie service before building */
+        repair?: boolean;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -4185,6 +4250,72 @@ export interface operations {
       /** @description A service it needs took too long */
       504: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  getRecommendationFeedStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeedStatus'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or wrong credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The caller lacks the role or ownership this needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request headers too large */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Internal server error (no details are given) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description A service it needs is unavailable (breaker open) or the gateway is shutting down: retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
