@@ -3586,6 +3586,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description The caller lacks the role or ownership this needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description No such resource */
       404: {
         headers: {
@@ -3683,6 +3692,15 @@ export interface operations {
       };
       /** @description Missing, invalid or expired token, or wrong credentials */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The caller lacks the role or ownership this needs */
+      403: {
         headers: {
           [name: string]: unknown;
         };

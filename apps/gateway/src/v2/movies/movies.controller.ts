@@ -90,7 +90,7 @@ export class MoviesController {
     description: 'The movie aggregates and the recommendations follow it.',
   })
   @ApiOkResponse({ type: RatingDto })
-  @ApiErrors(...BODY_ERRORS, 401, 404)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
   @ApiObjectIdParam()
   @Put(':id/rating')
@@ -100,7 +100,7 @@ export class MoviesController {
 
   @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
   @ApiNoContentResponse({ description: 'Removed (or there was none)' })
-  @ApiErrors(...BODY_ERRORS, 401, 404)
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
   @ApiObjectIdParam()
   @Delete(':id/rating')
