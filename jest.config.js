@@ -28,6 +28,9 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+      // Counts the responses validated against openapi.json in every suite and prints the total at the end.
+      globalSetup: '<rootDir>/test/support/openapi-report.ts',
+      globalTeardown: '<rootDir>/test/support/openapi-teardown.ts',
       slowTestThreshold: 30,
     },
   ],

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { api, RunningSystem, startSystem } from './support/system';
 import { hostileAuth, hostileBody, hostileId, hostileValue } from './support/hostile';
 import { mintToken, TEST_JWT } from './support/tokens';
+import { checkResponse, parseJson } from './support/openapi-contract';
 
 /** `npm run test:fuzz` sets FUZZ_RUNS=10000; `npm test` runs a smaller sample. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
@@ -101,6 +102,9 @@ describe('fuzz: hostile requests on every route of both API versions', () => {
       }
       sent++;
       const text = await res.text();
+      await checkResponse(s.route.method, `${system.baseUrl}${path}`, res.status, res.headers.get('content-type'), parseJson(text)).catch(
+        (err: Error) => failures.push(err.message.slice(0, 400)),
+      );
       if (res.status >= 500) failures.push(`${s.route.method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
       if (res.status >= 400) {
         let body: any;

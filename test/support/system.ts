@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@app/database';
+import { checkResponse, registerGateway } from './openapi-contract';
 
 export const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
@@ -78,6 +79,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
   proc.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
+  registerGateway(baseUrl);
   const system: RunningSystem = {
     baseUrl,
     port,
@@ -141,6 +143,7 @@ export function api(baseUrl: string, token?: string) {
     } catch {
       /* not JSON: keep the text */
     }
+    await checkResponse(method, `${baseUrl}${path}`, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
   return {

@@ -1,4 +1,4 @@
-import { ApiError, describeError, Session, toApiError } from './api';
+import { ApiError, describeError, resolvePath, Session, toApiError } from './api';
 
 interface Call {
   method: string;
@@ -197,5 +197,14 @@ describe('toApiError and describeError', () => {
   it('joins validation message lists', async () => {
     const err = await toApiError(json(400, { code: 1001, message: ['username is too short', 'password is empty'] }));
     expect(err.message).toBe('username is too short; password is empty');
+  });
+});
+
+describe('resolvePath', () => {
+  it('fills path parameters (encoded) and keeps only the set query values', () => {
+    expect(resolvePath('/api/v2/movies/{id}/ratings', { id: 'a b/c' }, { page: 2, limit: 0, q: '', genre: undefined })).toBe(
+      '/api/v2/movies/a%20b%2Fc/ratings?page=2&limit=0',
+    );
+    expect(resolvePath('/api/v2/genres')).toBe('/api/v2/genres');
   });
 });

@@ -1,3 +1,5 @@
+import type { components, paths } from './api.types.js';
+
 /** An API failure as the user should read it: the gateway's {code, message} plus the HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -11,17 +13,39 @@ export class ApiError extends Error {
   }
 }
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType?: string;
-  expiresIn: number;
+/** The API's schemas, generated from openapi.json (npm run openapi). */
+export type Schemas = components['schemas'];
+export type TokenPair = Schemas['TokenPairDto'];
+export type Me = Schemas['MeDto'];
+export type Role = Schemas['UserResponseDto']['role'];
+export type MovieSort = NonNullable<paths['/api/v2/movies']['get']['parameters']['query']>['sort'];
+
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** The JSON body of the operation's success answer (undefined for 204). */
+export type Answer<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 204>]> : never;
+/** The JSON request body the operation takes. */
+export type RequestBody<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+/** Path and query parameters of the operation. */
+type Params<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: infer Q } ? Q : never;
+export interface CallOptions<P extends keyof paths, M extends Method> {
+  path?: Params<P, M> extends { path: infer X } ? X : never;
+  query?: Params<P, M> extends { query?: infer X } ? X : never;
+  body?: RequestBody<P, M>;
 }
 
-export interface Me {
-  id: string;
-  username: string;
-  role: string;
+/** `/api/v2/movies/{id}` with `{id: 'x'}` -> `/api/v2/movies/x`, plus the query string of the set values. */
+export function resolvePath(template: string, path: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+  const url = template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(path[name])));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `${url}?${text}` : url;
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -101,10 +125,10 @@ export class Session {
   }
 
   async login(username: string, password: string): Promise<Me> {
-    const pair = await this.raw<TokenPair>('POST', '/api/v2/auth/login', { username, password });
+    const pair = await this.raw<Answer<'/api/v2/auth/login', 'post'>>('POST', '/api/v2/auth/login', { username, password });
     this.accept(pair);
     try {
-      this.me = await this.request<Me>('GET', '/api/v2/auth/me');
+      this.me = await this.call('get', '/api/v2/auth/me');
     } catch (err) {
       this.clear();
       throw err;
@@ -118,6 +142,15 @@ export class Session {
     if (!tokens) return;
     // Revoke server-side; the session is already gone locally whatever the answer.
     await this.raw('POST', '/api/v2/auth/logout', { refreshToken: tokens.refreshToken }, tokens.accessToken).catch(() => undefined);
+  }
+
+  /**
+   * A call typed by the OpenAPI document: the path template and method give the parameters, the body and the answer,
+   * e.g. `call('get', '/api/v2/movies/{id}', { path: { id } })` answers a MovieDto.
+   */
+  call<P extends keyof paths, M extends Method>(method: M, template: P, options: CallOptions<P, M> = {}): Promise<Answer<P, M>> {
+    const url = resolvePath(template, options.path as Record<string, unknown>, options.query as Record<string, unknown>);
+    return this.request<Answer<P, M>>(method.toUpperCase(), url, options.body);
   }
 
   /** A v2 call with the access token; a 401 triggers one refresh and one retry. */

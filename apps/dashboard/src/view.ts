@@ -20,13 +20,3 @@ export interface Page<T> {
   page: number;
   limit: number;
 }
-
-/** Builds a query string from the set values only. */
-export function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}

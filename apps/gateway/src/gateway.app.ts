@@ -27,9 +27,21 @@ import { registerSecurityHeaders } from './security/security-headers';
 export function buildOpenApi(app: NestFastifyApplication) {
   const config = new DocumentBuilder()
     .setTitle('Movie platform API')
-    .setDescription("v1 keeps the original Go services' contract (deprecated); v2 is the current API.")
+    .setDescription(
+      "v1 keeps the original Go services' contract (deprecated); v2 is the current API. Every error answer is `{code, message}` " +
+        '(ErrorResponse): clients match on the numeric `code`, never on the message.',
+    )
     .setVersion('2.0')
-    .addBearerAuth()
+    .addServer('http://localhost:7777', 'Local gateway (`npm start`, PORT 7777)')
+    .addTag('auth', 'Sign-up, log in, refresh and log out (v2)')
+    .addTag('users', 'User accounts (v2): admins manage everyone, users themselves')
+    .addTag('movies', 'The catalog (v2): search, manage, and rate movies')
+    .addTag('genres', 'Genres of the catalog (v2)')
+    .addTag('recommendations', 'Personal recommendations from ratings, with a popularity fallback (v2)')
+    .addTag('admin', 'Operations views for admins (v2)')
+    .addTag('health', 'Liveness and readiness probes')
+    .addTag('v1 (deprecated)', "The original Go services' routes, kept for existing clients")
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from a login' })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@app/runtime';
 import { runOneProcess } from './one-process';
 import { runDatabaseOnly } from './database-only';
 import { runInstance } from './instance';
+import { runOpenApi } from './openapi';
 import { runSeed } from './seed';
 import { runSplit } from './split';
 
@@ -13,6 +14,7 @@ import { runSplit } from './split';
  * `node dist/apps/platform/main.js db`        only the embedded database (prints its MONGO_URI; for benchmarks and tools)
  * `node dist/apps/platform/main.js seed`      load the demo catalog
  * `node dist/apps/platform/main.js instance movie --weight 2`  one more instance joining the running split system
+ * `node dist/apps/platform/main.js openapi [file]` print or write the gateway's OpenAPI document, starting nothing (`npm run openapi`)
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
   if (command === 'db') return runDatabaseOnly(config);
   if (command === 'seed') return runSeed(config);
   if (command === 'instance') return runInstance(config, rest);
+  if (command === 'openapi') return runOpenApi(config, rest);
   if (command) throw new Error(`Unknown command: ${command}`);
   await runOneProcess(config);
 }

@@ -6,3 +6,4 @@ export * from './rpc-exception.filter';
 export * from './pagination';
 export * from './object-id';
 export * from './body-depth';
+export * from './api-errors.decorator';

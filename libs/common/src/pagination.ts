@@ -1,8 +1,10 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class PageQuery {
   /** 1-based page number */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1, description: '1-based page number' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +13,7 @@ export class PageQuery {
   page: number = 1;
 
   /** Page size (at most 100) */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

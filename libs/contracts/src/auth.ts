@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 
 export const AUTH_PATTERNS = {
@@ -8,10 +9,12 @@ export const AUTH_PATTERNS = {
 
 /** A username and password as typed: bounded, never parsed as operators. */
 export class CredentialsDto {
+  @ApiProperty({ minLength: 1, maxLength: 256, example: 'admin' })
   @IsString()
   @Length(1, 256)
   username: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 256, format: 'password' })
   @IsString()
   @Length(1, 256)
   password: string;
@@ -25,6 +28,7 @@ export class LoginPayload extends CredentialsDto {
 }
 
 export class RefreshTokenPayload {
+  @ApiProperty({ minLength: 1, maxLength: 512, description: 'The refresh token from the last login or refresh' })
   @IsString()
   @Length(1, 512)
   refreshToken: string;

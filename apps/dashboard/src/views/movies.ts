@@ -1,7 +1,7 @@
-import { describeError } from '../api.js';
+import { describeError, type MovieSort } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 import { formatRating, genreNames, pageCount, safeImageUrl } from '../format.js';
-import { Context, Page, query, View } from '../view.js';
+import { Context, Page, View } from '../view.js';
 
 export interface Movie {
   id: string;
@@ -13,11 +13,6 @@ export interface Movie {
   year?: number | null;
   averageRating?: number | null;
   ratingCount?: number | null;
-}
-
-interface Genre {
-  id: string;
-  name: string;
 }
 
 const LIMIT = 12;
@@ -93,7 +88,7 @@ export function moviesView(ctx: Context): View {
 
   async function loadGenres(): Promise<void> {
     try {
-      const genres = await ctx.session.request<Genre[]>('GET', '/api/v2/genres');
+      const genres = await ctx.session.call('get', '/api/v2/genres');
       if (disposed) return;
       genre.append(...genres.map((g) => h('option', { value: g.name }, g.name)));
     } catch (err) {
@@ -104,10 +99,16 @@ export function moviesView(ctx: Context): View {
   async function load(): Promise<void> {
     replace(list, h('p', { class: 'muted', role: 'status' }, 'Loading movies…'));
     try {
-      const result = await ctx.session.request<Page<Movie>>(
-        'GET',
-        `/api/v2/movies${query({ page, limit: LIMIT, q: q.value.trim(), genre: genre.value, year: year.value, sort: sort.value })}`,
-      );
+      const result = await ctx.session.call('get', '/api/v2/movies', {
+        query: {
+          page,
+          limit: LIMIT,
+          q: q.value.trim() || undefined,
+          genre: genre.value || undefined,
+          year: year.value ? Number(year.value) : undefined,
+          sort: (sort.value || undefined) as MovieSort | undefined,
+        },
+      });
       if (disposed) return;
       replace(message);
       if (!result.items.length) replace(list, notice('info', 'No movies match.'));
@@ -164,7 +165,7 @@ export function moviesView(ctx: Context): View {
     details.hidden = false;
     replace(details, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
     try {
-      const movie = await ctx.session.request<Movie>('GET', `/api/v2/movies/${encodeURIComponent(id)}`);
+      const movie = await ctx.session.call('get', '/api/v2/movies/{id}', { path: { id } });
       if (disposed) return;
       renderDetails(movie, flash, rated);
     } catch (err) {
@@ -233,7 +234,7 @@ export function moviesView(ctx: Context): View {
       try {
         const body: { score: number; comment?: string } = { score };
         if (comment.value.trim()) body.comment = comment.value.trim();
-        await ctx.session.request('PUT', `/api/v2/movies/${encodeURIComponent(movie.id)}/rating`, body);
+        await ctx.session.call('put', '/api/v2/movies/{id}/rating', { path: { id: movie.id }, body });
         if (disposed) return;
         await openDetails(movie.id, notice('success', `Saved your rating of ${score} star${score === 1 ? '' : 's'}.`), score);
         void load();

@@ -1,7 +1,7 @@
 import { describeError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 import { describeStrategy, formatDate, isFallback } from '../format.js';
-import { Context, Page, query, View } from '../view.js';
+import { Context, View } from '../view.js';
 import { cover, Movie } from './movies.js';
 
 interface Recommendation {
@@ -22,12 +22,6 @@ interface BuildSummary {
   movies?: number;
   ratings?: number;
   ms?: number;
-}
-
-interface UserSummary {
-  id: string;
-  username: string;
-  role: string;
 }
 
 const LIMIT = 20;
@@ -52,7 +46,7 @@ export function recommendationsView(ctx: Context): View {
   async function loadOwn(): Promise<void> {
     replace(own, h('p', { class: 'muted', role: 'status' }, 'Loading recommendations…'));
     try {
-      const recs = await ctx.session.request<Recommendations>('GET', `/api/v2/recommendations${query({ limit: LIMIT })}`);
+      const recs = await ctx.session.call('get', '/api/v2/recommendations', { query: { limit: LIMIT } });
       if (!disposed) replace(own, renderList(recs, 'you'));
     } catch (err) {
       if (!disposed) replace(own, notice('error', `Could not load your recommendations: ${describeError(err)}`));
@@ -77,7 +71,7 @@ export function recommendationsView(ctx: Context): View {
 
     async function loadUsers(): Promise<void> {
       try {
-        const page = await ctx.session.request<Page<UserSummary>>('GET', `/api/v2/users${query({ limit: 100, q: search.value.trim() })}`);
+        const page = await ctx.session.call('get', '/api/v2/users', { query: { limit: 100, q: search.value.trim() || undefined } });
         if (disposed) return;
         const selected = user.value;
         replace(
@@ -98,10 +92,10 @@ export function recommendationsView(ctx: Context): View {
       const name = user.selectedOptions[0]?.textContent ?? 'this user';
       replace(theirs, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
       try {
-        const recs = await ctx.session.request<Recommendations>(
-          'GET',
-          `/api/v2/recommendations/users/${encodeURIComponent(user.value)}${query({ limit: LIMIT })}`,
-        );
+        const recs = await ctx.session.call('get', '/api/v2/recommendations/users/{id}', {
+          path: { id: user.value },
+          query: { limit: LIMIT },
+        });
         if (!disposed) replace(theirs, renderList(recs, name));
       } catch (err) {
         if (!disposed) replace(theirs, notice('error', `Could not load recommendations for ${name}: ${describeError(err)}`));
@@ -122,7 +116,7 @@ export function recommendationsView(ctx: Context): View {
       rebuild.disabled = true;
       replace(rebuildResult, h('p', { class: 'muted', role: 'status' }, 'Rebuilding…'));
       try {
-        const built = await ctx.session.request<BuildSummary | undefined>('POST', '/api/v2/recommendations/rebuild');
+        const built = await ctx.session.call('post', '/api/v2/recommendations/rebuild');
         if (disposed) return;
         replace(rebuildResult, notice('success', `Recommendations rebuilt.${built ? ` ${buildFigures(built)}` : ''}`));
         void loadOwn();

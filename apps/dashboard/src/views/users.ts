@@ -1,7 +1,7 @@
-import { describeError } from '../api.js';
+import { describeError, type Role } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 import { formatDate, pageCount } from '../format.js';
-import { Context, Page, query, View } from '../view.js';
+import { Context, View } from '../view.js';
 
 interface User {
   id: string;
@@ -75,7 +75,7 @@ export function usersView(ctx: Context): View {
     e.preventDefault();
     const name = username.value.trim();
     try {
-      await ctx.session.request('POST', '/api/v2/users', { username: name, password: password.value, role: role.value });
+      await ctx.session.call('post', '/api/v2/users', { body: { username: name, password: password.value, role: role.value as Role } });
       if (disposed) return;
       replace(createResult, notice('success', `Created ${name}.`));
       create.reset();
@@ -92,7 +92,7 @@ export function usersView(ctx: Context): View {
 
   async function load(): Promise<void> {
     try {
-      const result = await ctx.session.request<Page<User>>('GET', `/api/v2/users${query({ page, limit: LIMIT, q: q.value.trim() })}`);
+      const result = await ctx.session.call('get', '/api/v2/users', { query: { page, limit: LIMIT, q: q.value.trim() || undefined } });
       if (disposed) return;
       if (!result.items.length) replace(list, h('li', { class: 'muted' }, 'No users match.'));
       else replace(list, ...result.items.map(row));
@@ -120,7 +120,7 @@ export function usersView(ctx: Context): View {
     select.addEventListener('change', async () => {
       const to = select.value;
       try {
-        await ctx.session.request('PATCH', `/api/v2/users/${encodeURIComponent(user.id)}`, { role: to });
+        await ctx.session.call('patch', '/api/v2/users/{id}', { path: { id: user.id }, body: { role: to as Role } });
         if (disposed) return;
         user.role = to;
         replace(status, notice('success', `${user.username} is now ${to}.`));
@@ -144,7 +144,7 @@ export function usersView(ctx: Context): View {
         return;
       }
       try {
-        await ctx.session.request('DELETE', `/api/v2/users/${encodeURIComponent(user.id)}`);
+        await ctx.session.call('delete', '/api/v2/users/{id}', { path: { id: user.id } });
         if (disposed) return;
         replace(message, notice('success', `Deleted ${user.username}.`));
         void load();

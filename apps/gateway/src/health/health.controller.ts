@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AppError, ErrorCode } from '@app/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, AppError, ErrorCode } from '@app/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
@@ -9,6 +9,7 @@ import { ServiceName } from '@app/config';
 import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { DrainState } from './drain-state';
+import { LivenessDto, ReadinessDto, ReadinessFailureDto } from './health.dto';
 
 @ApiTags('health')
 @Public()
@@ -23,16 +24,35 @@ export class HealthController {
   ) {}
 
   /** The process is up. */
-  @ApiOperation({ summary: 'Liveness: the gateway process is up' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness: the gateway process is up',
+    description: 'Asks nothing of the services.',
+  })
+  @ApiOkResponse({ type: LivenessDto })
+  @ApiErrors()
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Every downstream service answers over its transport and its database is up. */
-  @ApiOperation({ summary: 'Readiness: every service reachable and its database up' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness: every service reachable and its database up',
+    description: 'Asks each service over its transport; 503 names what is down.',
+  })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessFailureDto,
+    description: 'Not ready (or shutting down): what is down, with Retry-After when an open breaker says when to look again',
+    headers: { 'Retry-After': { description: 'Seconds', schema: { type: 'integer', minimum: 1 } } },
+  })
+  // Below the 503 above: decorators apply bottom-up, so the readiness report keeps its own 503 schema.
+  @ApiErrors()
   @Get('ready')
-  @HealthCheck()
+  // Our own response decorators above document it (terminus' own are OpenAPI 2 shaped).
+  @HealthCheck({ swaggerDocumentation: false })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const retryAfter: number[] = [];
     try {

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CachedRead, CreateMovieV1Dto, MOVIE_PATTERNS } from '@app/contracts';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '@app/common';
+import { CachedRead, CreateMovieV1Dto, MOVIE_PATTERNS, MovieV1Dto } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public } from '../auth/auth.decorators';
 import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache';
+import { V1MessageDto } from './users/v1-users.dto';
 
 /** The original movie service's routes, kept as they were for existing clients. */
 @ApiTags('v1 (deprecated)')
@@ -11,7 +13,9 @@ import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache';
 export class MoviesV1Controller {
   constructor(private readonly registry: ServiceRegistry) {}
 
-  @ApiOperation({ summary: 'Every movie (original contract)', deprecated: true })
+  @ApiOperation({ operationId: 'v1ListMovies', summary: 'Every movie (original contract)', description: 'Unpaged.', deprecated: true })
+  @ApiOkResponse({ type: [MovieV1Dto] })
+  @ApiErrors()
   @Public()
   @CatalogRead()
   @Get('list')
@@ -19,7 +23,14 @@ export class MoviesV1Controller {
     return this.registry.client('movie').send(MOVIE_PATTERNS.listAll, {}, { idempotent: true, ifNoneMatch });
   }
 
-  @ApiOperation({ summary: 'Add a movie (any signed-in user, original contract)', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1CreateMovie',
+    summary: 'Add a movie (original contract)',
+    description: 'Any signed-in user.',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: V1MessageDto })
+  @ApiErrors(...BODY_ERRORS, 401)
   @ApiBearerAuth()
   @Post()
   @HttpCode(200)

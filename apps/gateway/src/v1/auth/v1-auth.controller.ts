@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { Public } from '../../auth/auth.decorators';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
-import { V1LoginDto } from './v1-login.dto';
+import { V1LoginDto, V1TokenDto } from './v1-login.dto';
 
 @ApiTags('v1 (deprecated)')
 @Public()
@@ -12,7 +13,14 @@ import { V1LoginDto } from './v1-login.dto';
 export class V1AuthController {
   constructor(private readonly logins: LoginService) {}
 
-  @ApiOperation({ summary: 'Log in (IAM): form fields user, password', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1AdminLogin',
+    summary: 'Log in (IAM): form fields user, password',
+    description: 'The original IAM login. Empty fields fail like a wrong password.',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: V1TokenDto })
+  @ApiErrors(...BODY_ERRORS, 401, 429)
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('admin/auth')
   @HttpCode(200)
@@ -20,7 +28,14 @@ export class V1AuthController {
     return this.login(dto);
   }
 
-  @ApiOperation({ summary: "Log in (the movie service's login, forwarded to IAM)", deprecated: true })
+  @ApiOperation({
+    operationId: 'v1Login',
+    summary: "Log in (the movie service's login)",
+    description: 'Forwarded to IAM, like /api/v1/admin/auth.',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: V1TokenDto })
+  @ApiErrors(...BODY_ERRORS, 401, 429)
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('login')
   @HttpCode(200)

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { assertObjectId, ParseObjectIdPipe } from '@app/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiObjectIdParam, assertObjectId, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { UserDto } from '@app/contracts';
 import { BearerToken, Roles } from '../../auth/auth.decorators';
 import { IdentityClient } from '../../identity/identity.client';
-import { requireField, SUCCESS, V1CreateUserDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
+import { requireField, SUCCESS, V1CreateUserDto, V1MessageDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
 
 /** At most this many users in one v1 list (it has no paging). */
 const V1_LIST_CAP = 10_000;
@@ -20,7 +20,14 @@ const toV1 = (user: UserDto): V1User => ({ id: user.id, name: user.username });
 export class V1UsersController {
   constructor(private readonly identity: IdentityClient) {}
 
-  @ApiOperation({ summary: 'Create a user: JSON {name, password}', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1CreateUser',
+    summary: 'Create a user: JSON {name, password}',
+    description: 'Role user.',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: V1MessageDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @Post()
   @HttpCode(200)
   async create(@Body() dto: V1CreateUserDto, @BearerToken() token?: string): Promise<typeof SUCCESS> {
@@ -30,7 +37,9 @@ export class V1UsersController {
     return SUCCESS;
   }
 
-  @ApiOperation({ summary: 'Every user', deprecated: true })
+  @ApiOperation({ operationId: 'v1ListUsers', summary: 'Every user', description: 'Unpaged, at most 10,000.', deprecated: true })
+  @ApiOkResponse({ type: [V1User] })
+  @ApiErrors(401, 403)
   @Get('list')
   async list(@BearerToken() token?: string): Promise<V1User[]> {
     const all: V1User[] = [];
@@ -42,19 +51,31 @@ export class V1UsersController {
     return all;
   }
 
-  @ApiOperation({ summary: 'One user by id (path)', deprecated: true })
+  @ApiOperation({ operationId: 'v1GetUser', summary: 'One user by id (path)', description: 'Id in the path.', deprecated: true })
+  @ApiOkResponse({ type: V1User })
+  @ApiErrors(400, 401, 403, 404)
+  @ApiObjectIdParam()
   @Get('detail/:id')
   async detail(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<V1User> {
     return toV1(await this.identity.findUser(id, token));
   }
 
-  @ApiOperation({ summary: 'One user by id (query)', deprecated: true })
+  @ApiOperation({ operationId: 'v1GetUserByQuery', summary: 'One user by id (query)', description: 'Id in the query.', deprecated: true })
+  @ApiOkResponse({ type: V1User })
+  @ApiErrors(400, 401, 403, 404)
   @Get()
   async byQuery(@Query() query: V1UserQuery, @BearerToken() token?: string): Promise<V1User> {
     return toV1(await this.identity.findUser(assertObjectId(query.id), token));
   }
 
-  @ApiOperation({ summary: 'Change a user: JSON {id, name, password}', deprecated: true })
+  @ApiOperation({
+    operationId: 'v1UpdateUser',
+    summary: 'Change a user: JSON {id, name, password}',
+    description: 'Both fields are set.',
+    deprecated: true,
+  })
+  @ApiOkResponse({ type: V1MessageDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @Patch()
   async update(@Body() dto: V1UpdateUserDto, @BearerToken() token?: string): Promise<typeof SUCCESS> {
     const id = assertObjectId(dto.id);
@@ -64,7 +85,10 @@ export class V1UsersController {
     return SUCCESS;
   }
 
-  @ApiOperation({ summary: 'Delete a user', deprecated: true })
+  @ApiOperation({ operationId: 'v1DeleteUser', summary: 'Delete a user', description: 'Never the last admin.', deprecated: true })
+  @ApiOkResponse({ type: V1MessageDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
+  @ApiObjectIdParam()
   @Delete(':id')
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<typeof SUCCESS> {
     await this.identity.deleteUser(id, token);

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@app/common';
 import { ServiceRegistry } from '@app/resilience';
 import { Roles } from '../../auth/auth.decorators';
 import { ServicesStatusDto } from './dto/services-status.dto';
@@ -11,10 +12,13 @@ import { ServicesStatusDto } from './dto/services-status.dto';
 export class AdminServicesController {
   constructor(private readonly registry: ServiceRegistry) {}
 
-  @ApiOperation({ summary: "Every downstream service's instances with their breaker state and call counts, as this gateway sees them" })
+  @ApiOperation({
+    operationId: 'listServiceInstances',
+    summary: "Every downstream service's instances with their breaker state and call counts",
+    description: 'As this gateway instance sees them; never cached.',
+  })
   @ApiOkResponse({ type: ServicesStatusDto })
-  @ApiUnauthorizedResponse({ description: 'Missing or invalid token' })
-  @ApiForbiddenResponse({ description: 'Not an admin' })
+  @ApiErrors(401, 403)
   @Get()
   // Live counters: a cached copy would hide the state an operator is looking for.
   @Header('Cache-Control', 'no-store')

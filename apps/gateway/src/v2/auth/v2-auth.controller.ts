@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
-import { AppError } from '@app/common';
+import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
 import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorators';
 import { IdentityClient } from '../../identity/identity.client';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
@@ -17,7 +17,9 @@ export class V2AuthController {
     private readonly logins: LoginService,
   ) {}
 
-  @ApiOperation({ summary: 'Self sign-up (role user)' })
+  @ApiOperation({ operationId: 'register', summary: 'Self sign-up (role user)', description: '403 when self sign-up is turned off.' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiErrors(...BODY_ERRORS, 403, 409, 429)
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('register')
@@ -26,7 +28,13 @@ export class V2AuthController {
     return this.identity.register(dto);
   }
 
-  @ApiOperation({ summary: 'Log in: an access token and a refresh token' })
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Log in: an access token and a refresh token',
+    description: 'Repeated failures for one account or address are throttled (429).',
+  })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiErrors(...BODY_ERRORS, 401, 429)
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
@@ -35,7 +43,13 @@ export class V2AuthController {
     return (await this.logins.login(dto.username, dto.password, true)) as TokenPairDto;
   }
 
-  @ApiOperation({ summary: 'A new token pair for a refresh token (which is then spent)' })
+  @ApiOperation({
+    operationId: 'refreshTokens',
+    summary: 'A new token pair for a refresh token',
+    description: 'The refresh token is spent; using it again ends the session.',
+  })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiErrors(...BODY_ERRORS, 401)
   @Public()
   @Post('refresh')
   @HttpCode(200)
@@ -43,7 +57,13 @@ export class V2AuthController {
     return (await this.identity.refresh(dto.refreshToken)) as TokenPairDto;
   }
 
-  @ApiOperation({ summary: 'End the session the refresh token belongs to' })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: 'End the session the refresh token belongs to',
+    description: 'Its access tokens stop working too.',
+  })
+  @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
+  @ApiErrors(...BODY_ERRORS, 401)
   @Public()
   @Post('logout')
   @HttpCode(204)
@@ -51,7 +71,9 @@ export class V2AuthController {
     await this.identity.logout(dto.refreshToken);
   }
 
-  @ApiOperation({ summary: 'The caller' })
+  @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })
+  @ApiOkResponse({ type: MeDto })
+  @ApiErrors(401)
   @ApiBearerAuth()
   @Get('me')
   async me(@CurrentUser() caller: Principal, @BearerToken() token?: string): Promise<MeDto> {

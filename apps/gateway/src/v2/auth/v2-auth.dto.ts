@@ -1,5 +1,5 @@
 import { IsString, Length, Matches } from 'class-validator';
-import { CredentialsDto, RefreshTokenPayload, USERNAME_PATTERN, USERNAME_RULE } from '@app/contracts';
+import { CredentialsDto, RefreshTokenPayload, USERNAME_PATTERN, USERNAME_RULE, UserRole } from '@app/contracts';
 
 export class RegisterDto {
   /** 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */
@@ -29,5 +29,5 @@ export class TokenPairDto {
 export class MeDto {
   id: string;
   username: string;
-  role: string;
+  role: UserRole;
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
@@ -10,7 +11,9 @@ import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 export class GenresController {
   constructor(private readonly registry: ServiceRegistry) {}
 
-  @ApiOperation({ summary: 'Every genre' })
+  @ApiOperation({ operationId: 'listGenres', summary: 'Every genre', description: 'Sorted by name; not paged (there are few).' })
+  @ApiOkResponse({ type: [GenreDto] })
+  @ApiErrors()
   @Public()
   @CatalogRead()
   @Get()
@@ -18,7 +21,9 @@ export class GenresController {
     return this.registry.client('movie').send(MOVIE_PATTERNS.genresList, {}, { idempotent: true, ifNoneMatch });
   }
 
-  @ApiOperation({ summary: 'Add a genre (admin); a duplicate name is 409' })
+  @ApiOperation({ operationId: 'createGenre', summary: 'Add a genre (admin)', description: 'A name already taken (in any case) is 409.' })
+  @ApiCreatedResponse({ type: GenreDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @ApiBearerAuth()
   @Roles('admin')
   @Post()

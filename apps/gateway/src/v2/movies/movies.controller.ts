@@ -1,14 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQuery, ParseObjectIdPipe } from '@app/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, PageQuery, ParseObjectIdPipe } from '@app/common';
 import {
   CachedRead,
   CreateMovieDto,
   MOVIE_PATTERNS,
   MovieDto,
+  MoviePageDto,
   MovieQueryDto,
   RateMovieDto,
   RatingDto,
+  RatingPageDto,
   UpdateMovieDto,
 } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
@@ -24,7 +26,13 @@ export class MoviesController {
     return this.registry.client('movie');
   }
 
-  @ApiOperation({ summary: 'Search and page movies (genre, title substring, year, sort)' })
+  @ApiOperation({
+    operationId: 'listMovies',
+    summary: 'Search and page movies (genre, title substring, year, sort)',
+    description: 'Filters combine; without `sort`, newest first.',
+  })
+  @ApiOkResponse({ type: MoviePageDto })
+  @ApiErrors(400)
   @Public()
   @CatalogRead()
   @Get()
@@ -32,15 +40,24 @@ export class MoviesController {
     return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true, ifNoneMatch });
   }
 
-  @ApiOperation({ summary: 'One movie' })
+  @ApiOperation({ operationId: 'getMovie', summary: 'One movie', description: 'A movie with its genres and rating summary.' })
+  @ApiOkResponse({ type: MovieDto })
+  @ApiErrors(400, 404)
   @Public()
   @CatalogRead()
+  @ApiObjectIdParam()
   @Get(':id')
   get(@Param('id', ParseObjectIdPipe) id: string, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
     return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true, ifNoneMatch });
   }
 
-  @ApiOperation({ summary: 'Add a movie (admin)' })
+  @ApiOperation({
+    operationId: 'createMovie',
+    summary: 'Add a movie (admin)',
+    description: 'Genres are stored by name; repeats are dropped.',
+  })
+  @ApiCreatedResponse({ type: MovieDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403)
   @ApiBearerAuth()
   @Roles('admin')
   @Post()
@@ -48,41 +65,60 @@ export class MoviesController {
     return this.movies.send(MOVIE_PATTERNS.create, body, { token });
   }
 
-  @ApiOperation({ summary: 'Change a movie (admin)' })
+  @ApiOperation({ operationId: 'updateMovie', summary: 'Change a movie (admin)', description: 'Only the fields given change.' })
+  @ApiOkResponse({ type: MovieDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
   @Roles('admin')
+  @ApiObjectIdParam()
   @Patch(':id')
   update(@Param('id', ParseObjectIdPipe) id: string, @Body() patch: UpdateMovieDto, @BearerToken() token: string): Promise<MovieDto> {
     return this.movies.send(MOVIE_PATTERNS.update, { id, patch }, { token });
   }
 
-  @ApiOperation({ summary: 'Delete a movie and its ratings (admin)' })
+  @ApiOperation({ operationId: 'deleteMovie', summary: 'Delete a movie and its ratings (admin)', description: 'The ratings go with it.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
   @Roles('admin')
+  @ApiObjectIdParam()
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.remove, { id }, { token });
   }
 
-  @ApiOperation({ summary: "Set the caller's rating of the movie (create or replace)" })
+  @ApiOperation({
+    operationId: 'rateMovie',
+    summary: "Set the caller's rating of the movie (create or replace)",
+    description: 'The movie aggregates and the recommendations follow it.',
+  })
+  @ApiOkResponse({ type: RatingDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
+  @ApiObjectIdParam()
   @Put(':id/rating')
   rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
     return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
   }
 
-  @ApiOperation({ summary: "Remove the caller's rating of the movie" })
+  @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
+  @ApiNoContentResponse({ description: 'Removed (or there was none)' })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404)
   @ApiBearerAuth()
+  @ApiObjectIdParam()
   @Delete(':id/rating')
   @HttpCode(204)
   async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
     await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
   }
 
-  @ApiOperation({ summary: "A movie's ratings, newest first" })
+  @ApiOperation({ operationId: 'listMovieRatings', summary: "A movie's ratings, newest first", description: 'Paged like every list.' })
+  @ApiOkResponse({ type: RatingPageDto })
+  @ApiErrors(400, 404)
   @Public()
   @CatalogRead()
+  @ApiObjectIdParam()
   @Get(':id/ratings')
   ratings(
     @Param('id', ParseObjectIdPipe) movieId: string,

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
-import { ParseObjectIdPipe } from '@app/common';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
 import { PerUserRead } from '../../http-cache/http-cache';
@@ -13,8 +13,14 @@ import { RecommendationsGatewayService } from './recommendations.service';
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationsGatewayService) {}
 
-  @ApiOperation({ summary: "The caller's recommendations (popular picks when the service is down: strategy fallback-popular)" })
   @PerUserRead()
+  @ApiOperation({
+    operationId: 'getMyRecommendations',
+    summary: "The caller's recommendations",
+    description: 'Movies the caller has not rated; popular picks (strategy fallback-popular) when the recommendation service is down.',
+  })
+  @ApiOkResponse({ type: RecommendationsDto })
+  @ApiErrors(400, 401)
   @Get()
   mine(
     @Query() query: RecommendationLimitQuery,
@@ -24,9 +30,16 @@ export class RecommendationsController {
     return this.recommendations.forUser(user.id, query.limit, token);
   }
 
-  @ApiOperation({ summary: "Any user's recommendations (admin)" })
+  @ApiOperation({
+    operationId: 'getUserRecommendations',
+    summary: "Any user's recommendations (admin)",
+    description: 'As the user would see them.',
+  })
+  @ApiOkResponse({ type: RecommendationsDto })
+  @ApiErrors(400, 401, 403)
   @Roles('admin')
   @PerUserRead()
+  @ApiObjectIdParam()
   @Get('users/:id')
   forUser(
     @Param('id', ParseObjectIdPipe) id: string,
@@ -37,9 +50,13 @@ export class RecommendationsController {
   }
 
   @ApiOperation({
-    summary:
-      "Rebuild the model now (admin) from the service's ratings copy, or with repair=true from every rating re-read from the movie service; answers when the build has finished",
+    operationId: 'rebuildRecommendations',
+    summary: 'Rebuild the model now (admin)',
+    description:
+      "From the service's ratings copy, or with repair=true from every rating re-read from the movie service; answers when the build has finished, with what it read.",
   })
+  @ApiOkResponse({ type: BuildSummary })
+  @ApiErrors(...BODY_ERRORS, 400, 401, 403, 504)
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)
@@ -47,7 +64,13 @@ export class RecommendationsController {
     return this.recommendations.rebuild(token, query.repair === true);
   }
 
-  @ApiOperation({ summary: "Where the recommendation service is in the movie service's change feed (admin)" })
+  @ApiOperation({
+    operationId: 'getRecommendationFeedStatus',
+    summary: "Where the recommendation service is in the movie service's change feed (admin)",
+    description: 'Its position, the events applied since start, and the ratings in its own copy.',
+  })
+  @ApiOkResponse({ type: FeedStatus })
+  @ApiErrors(401, 403)
   @Roles('admin')
   @Get('feed')
   feed(@BearerToken() token: string): Promise<FeedStatus> {

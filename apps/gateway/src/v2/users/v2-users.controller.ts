@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseObjectIdPipe } from '@app/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { BearerToken, Roles } from '../../auth/auth.decorators';
 import { IdentityClient } from '../../identity/identity.client';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './v2-users.dto';
@@ -13,7 +13,13 @@ import { ListUsersQuery } from './v2-users.query';
 export class V2UsersController {
   constructor(private readonly identity: IdentityClient) {}
 
-  @ApiOperation({ summary: 'Create a user (admin)' })
+  @ApiOperation({
+    operationId: 'createUser',
+    summary: 'Create a user (admin)',
+    description: 'Any role; the username must be free (in any case).',
+  })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @Roles('admin')
   @Post()
   @HttpCode(201)
@@ -21,27 +27,46 @@ export class V2UsersController {
     return this.identity.createUser(dto, token);
   }
 
-  @ApiOperation({ summary: 'Users, paginated, searchable by username prefix (admin)' })
+  @ApiOperation({ operationId: 'listUsers', summary: 'Users, paginated (admin)', description: 'Searchable by username prefix.' })
+  @ApiOkResponse({ type: UserPageDto })
+  @ApiErrors(400, 401, 403)
   @Roles('admin')
   @Get()
   list(@Query() query: ListUsersQuery, @BearerToken() token?: string): Promise<UserPageDto> {
     return this.identity.listUsers({ page: query.page, limit: query.limit, q: query.q }, token);
   }
 
-  @ApiOperation({ summary: 'One user (admin, or the user themself)' })
+  @ApiOperation({ operationId: 'getUser', summary: 'One user', description: 'An admin reads anyone; a user only themself.' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiErrors(400, 401, 403, 404)
+  @ApiObjectIdParam()
   @Get(':id')
   get(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<UserResponseDto> {
     return this.identity.findUser(id, token);
   }
 
-  @ApiOperation({ summary: 'Change a user (admin: any field; self: username, and password with currentPassword)' })
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: 'Change a user',
+    description: 'Admin: any field. Self: username, and password with currentPassword. The last admin keeps the admin role.',
+  })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
+  @ApiObjectIdParam()
   @Patch(':id')
   update(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: UpdateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
     return this.identity.updateUser({ ...dto, id }, token);
   }
 
-  @ApiOperation({ summary: 'Delete a user (admin; never the last admin)' })
+  @ApiOperation({
+    operationId: 'deleteUser',
+    summary: 'Delete a user (admin)',
+    description: 'Never the last admin (409). Their sessions end.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @Roles('admin')
+  @ApiObjectIdParam()
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<void> {

@@ -1,0 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { AppConfig } from '@app/config';
+import { buildOpenApi, createGatewayApp } from '../../gateway/src/gateway.app';
+import { DrainState } from '../../gateway/src/health/drain-state';
+
+/**
+ * Prints (or writes to `file`) the gateway's OpenAPI document. The gateway is created but never listens, and no
+ * service or database starts: the clients to the services connect only on their first call.
+ */
+export async function runOpenApi(config: AppConfig, [file]: string[]): Promise<void> {
+  const app = await createGatewayApp({ ...config, log: { ...config.log, level: 'silent' } }, new DrainState());
+  const json = `${JSON.stringify(buildOpenApi(app), null, 2)}\n`;
+  await app.close();
+  if (file) writeFileSync(file, json);
+  else process.stdout.write(json);
+}

@@ -1,0 +1,3 @@
+import { teardown } from './openapi-report';
+
+export default teardown;
