@@ -17,7 +17,7 @@ const { join } = require('node:path');
 // The project's TypeScript helpers (Go-built tools and FerretDB), compiled on the fly like the benchmarks do.
 require('../bench/register-ts');
 const { goTool, goToolUnavailable } = require('../test/support/go-tools.ts');
-const { defaultCacheDir, ensureFerretDbBinary } = require('@app/database');
+const { defaultCacheDir, ensureFerretDbBinary, ensureNatsServerBinary } = require('@app/database');
 
 const ROOT = join(__dirname, '..');
 const CACHE = defaultCacheDir();
@@ -29,6 +29,7 @@ const DEBIAN_SUITE = 'bookworm';
 const DEBIAN_MIRROR = process.env.DEBIAN_MIRROR || 'http://deb.debian.org/debian';
 const PROJECT_IMAGE = 'localhost/movie-platform:latest';
 const DB_IMAGE = 'localhost/movie-platform-ferretdb:v1.24.2';
+const NATS_IMAGE = 'localhost/movie-platform-nats:v2.15.2';
 const INPUTS_LABEL = 'io.movie-platform.inputs';
 const RUN = `mpct-${process.pid}`;
 const started = Date.now();
@@ -152,6 +153,34 @@ async function ensureDbImage() {
   sh('podman', ['build', '--format', 'docker', '-q', '-f', containerfile, '--label', `${INPUTS_LABEL}=${inputs}`, '-t', DB_IMAGE, context]);
   rmSync(context, { recursive: true, force: true });
   log(`${DB_IMAGE}: built (inputs ${inputs})`);
+}
+
+/** nats-server's static binary on the local node base image (for its HEALTHCHECK), running as user node. */
+async function ensureNatsImage(base) {
+  const bin = await ensureNatsServerBinary(CACHE, log);
+  const containerfile = join(__dirname, 'test-containers', 'nats.Containerfile');
+  const baseId = podman(['image', 'inspect', '--format', '{{.Id}}', base]).stdout.trim();
+  const inputs = sha256(readFileSync(containerfile, 'utf8'), baseId, createHash('sha256').update(readFileSync(bin)).digest('hex'));
+  if (imageLabel(NATS_IMAGE, 'io.movie-platform.nats-inputs') === inputs) return log(`${NATS_IMAGE}: reused (inputs ${inputs})`);
+  const context = join(WORK, 'nats-context');
+  rmSync(context, { recursive: true, force: true });
+  mkdirSync(context, { recursive: true });
+  cpSync(bin, join(context, 'nats-server'));
+  podman([
+    'build',
+    '--format',
+    'docker',
+    '-q',
+    '-f',
+    containerfile,
+    '--label',
+    `io.movie-platform.nats-inputs=${inputs}`,
+    '-t',
+    NATS_IMAGE,
+    context,
+  ]);
+  rmSync(context, { recursive: true, force: true });
+  log(`${NATS_IMAGE}: built (inputs ${inputs})`);
 }
 
 /** A stand-in for Docker Hub's node image: same name, Debian slim rootfs, Node and npm in /usr/local, user node (1000). */
@@ -434,8 +463,10 @@ async function runSystem(figures) {
 
   podman(['network', 'create', '--label', 'io.movie-platform.test=containers', RUN]);
   const db = runContainer('mongo', DB_IMAGE, {});
-  await untilHealthy([db], 60_000);
-  log('database container healthy (ferretdb ping)');
+  // The registry (and NATS transport) server, with compose's command line.
+  const nats = runContainer('nats', NATS_IMAGE, { args: compose.services.nats.command ?? [] });
+  await untilHealthy([db, nats], 60_000);
+  log('database and NATS containers healthy (ferretdb ping, /healthz)');
 
   const gatewayPort = await freePort();
   const t0 = Date.now();
@@ -452,7 +483,7 @@ async function runSystem(figures) {
   figures.startedAt = t0;
   log(`six app containers healthy ${figures.coldStartAll.toFixed(1)} s after start (gateway ${figures.coldStartGateway.toFixed(1)} s)`);
 
-  for (const c of [db, ...Object.values(containers)])
+  for (const c of [db, nats, ...Object.values(containers)])
     check(uidOf(c) !== 0, `${c.slice(RUN.length + 1)} runs as uid ${uidOf(c)} (not root), HEALTHCHECK healthy`);
   const imageUser = podman(['image', 'inspect', '--format', '{{.Config.User}}', PROJECT_IMAGE]).stdout.trim();
   check(imageUser && imageUser !== 'root' && imageUser !== '0', `the image's USER is ${imageUser}`);
@@ -510,6 +541,9 @@ async function runSystem(figures) {
   check(Array.isArray(items), 'recommendations come as a list', JSON.stringify(recs).slice(0, 300));
 
   // One movie instance stops: reads keep answering from the other, and readiness says which one answers.
+  // Instances are known by the address they announce (the container's IP under the NATS registry).
+  const ipOf = (c) => podman(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c]).stdout.trim();
+  const addresses = { 'movie-1': ipOf(containers['movie-1']), 'movie-2': ipOf(containers['movie-2']) };
   podman(['stop', '-t', '20', containers['movie-1']]);
   check(
     podman(['inspect', '--format', '{{.State.Status}}', containers['movie-1']]).stdout.trim() === 'exited',
@@ -536,11 +570,11 @@ async function runSystem(figures) {
     'admin reads the instance states',
   );
   const movie = services.services.find((s) => s.name === 'movie');
-  const states = Object.fromEntries(movie.instances.map((i) => [i.id, i.state]));
-  log(`movie instances as the gateway sees them: ${JSON.stringify(states)}`);
-  check(states['movie-1'] !== 'closed', `the gateway names movie-1 as failing (breaker ${states['movie-1']})`);
-  check(states['movie-2'] === 'closed', 'the breaker of movie-2 stays closed');
-  for (const c of [db, ...Object.values(containers)].filter((c) => c !== containers['movie-1']))
+  const stateOf = (name) => movie.instances.find((i) => i.id === name || i.host === name || i.host === addresses[name])?.state;
+  log(`movie instances as the gateway sees them: ${JSON.stringify(movie.instances.map(({ id, host, state }) => ({ id, host, state })))}`);
+  check(stateOf('movie-1') !== 'closed', `the gateway no longer calls movie-1 (${stateOf('movie-1') ?? 'gone from the registry'})`);
+  check(stateOf('movie-2') === 'closed', 'the breaker of movie-2 stays closed');
+  for (const c of [db, nats, ...Object.values(containers)].filter((c) => c !== containers['movie-1']))
     check(healthy(c), `${c.slice(RUN.length + 1)} still healthy`);
 }
 
@@ -558,6 +592,7 @@ async function main() {
   // --probe: only whether containers can run here (exit 0, or 77 with the reason).
   if (process.argv.includes('--probe')) return;
   ensureBaseImage(base);
+  await ensureNatsImage(base);
   buildProjectImage(figures);
   const sizes = imageSizes(PROJECT_IMAGE);
   const baseSizes = imageSizes(base);

@@ -51,6 +51,8 @@ if (reason) process.stderr.write(`\n[containers.e2e-spec] SKIPPED: ${reason}\n`)
         'readiness names the instance answering for movie: movie@movie-2:',
         'gateway runs as uid 1000 (not root), HEALTHCHECK healthy',
         'mongo runs as uid 65532 (not root), HEALTHCHECK healthy',
+        'nats runs as uid 1000 (not root), HEALTHCHECK healthy',
+        'the breaker of movie-2 stays closed',
       ])
         expect(output).toContain(check);
     },
