@@ -695,6 +695,18 @@ export interface components {
       /** @description Turned away without a try because the breaker was open (or the bulkhead full) */
       rejected: number;
     };
+    LaneStatusDto: {
+      /** @enum {string} */
+      state: 'closed' | 'open' | 'half-open' | 'isolated';
+      inFlight: number;
+      calls: components['schemas']['CallCountsDto'];
+      /** Format: date-time */
+      lastStateChange: string | null;
+    };
+    OperationGroupsDto: {
+      read: components['schemas']['LaneStatusDto'];
+      write: components['schemas']['LaneStatusDto'];
+    };
     InstanceStatusDto: {
       /** @example movie-1 */
       id: string;
@@ -704,12 +716,16 @@ export interface components {
       port: number;
       /** @example 3 */
       weight: number;
-      /** @enum {string} */
+      /**
+       * @description The worst of its lanes
+       * @enum {string}
+       */
       state: 'closed' | 'open' | 'half-open' | 'isolated';
       inFlight: number;
       calls: components['schemas']['CallCountsDto'];
       /** Format: date-time */
       lastStateChange: string | null;
+      groups: components['schemas']['OperationGroupsDto'];
       /**
        * @description Where this gateway learnt of the instance
        * @enum {string}
@@ -2935,7 +2951,10 @@ export interface operations {
   v1ListMovies: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2948,6 +2967,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MovieV1Dto'][];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Request headers too large */
       431: {
@@ -3084,7 +3110,10 @@ export interface operations {
         /** @description Sort field; a leading "-" sorts descending. Default: newest first */
         sort?: 'name' | '-name' | 'year' | '-year' | 'averageRating' | '-averageRating' | 'createdAt' | '-createdAt';
       };
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3097,6 +3126,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MoviePageDto'];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: malformed JSON or id, or a field that fails validation */
       400: {
@@ -3238,7 +3274,10 @@ export interface operations {
   getMovie: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description The id (24 hex digits) */
         id: string;
@@ -3254,6 +3293,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MovieDto'];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: malformed JSON or id, or a field that fails validation */
       400: {
@@ -3783,7 +3829,10 @@ export interface operations {
         /** @description Page size */
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description The id (24 hex digits) */
         id: string;
@@ -3799,6 +3848,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['RatingPageDto'];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: malformed JSON or id, or a field that fails validation */
       400: {
@@ -3861,7 +3917,10 @@ export interface operations {
   listGenres: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3874,6 +3933,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['GenreDto'][];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Request headers too large */
       431: {
@@ -4018,7 +4084,10 @@ export interface operations {
         /** @description How many recommendations */
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4031,6 +4100,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['RecommendationsDto'];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: malformed JSON or id, or a field that fails validation */
       400: {
@@ -4087,7 +4163,10 @@ export interface operations {
         /** @description How many recommendations */
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description ETag of a copy held: answered 304 when still current */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description The id (24 hex digits) */
         id: string;
@@ -4103,6 +4182,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['RecommendationsDto'];
         };
+      };
+      /** @description Not modified: the copy held (ETag) is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: malformed JSON or id, or a field that fails validation */
       400: {

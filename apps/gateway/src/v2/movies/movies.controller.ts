@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, PageQuery, ParseObjectIdPipe } from '@app/common';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, PageQuery, ParseObjectIdPipe } from '@app/common';
 import {
   CachedRead,
   CreateMovieDto,
