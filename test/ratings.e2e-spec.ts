@@ -32,10 +32,11 @@ describe('ratings of one movie at scale (one process)', () => {
   });
 
   it('records each rating change in the movie change feed, which the recommendation service applies', async () => {
-    const movieId = await createMovie(system.baseUrl, admin.token, { name: 'Fed movie' });
     const feed = async () => (await api(system.baseUrl, admin.token).get('/api/v2/recommendations/feed')).body;
-    // The 50 ratings of the test before are in the recommendation service's copy.
+    // The 50 ratings of the test before are in the recommendation service's copy. Read before the movie is
+    // created, so its creation event is one of the four counted below.
     const before = await waitFor(async () => ((await feed()).ratings === 50 ? feed() : undefined), 2000, 'the copy to hold 50 ratings');
+    const movieId = await createMovie(system.baseUrl, admin.token, { name: 'Fed movie' });
     const user = caller('user');
     const asUser = api(system.baseUrl, user.token);
     expect((await asUser.put(`/api/v2/movies/${movieId}/rating`, { score: 4 })).status).toBe(200);

@@ -243,7 +243,7 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   it('shows breaker states, call outcomes and HTTP requests in /metrics', async () => {
     const res = await fetch(`${system.baseUrl}/metrics`);
     const text = await res.text();
-    expect(text).toMatch(new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}"\\} 0`));
+    expect(text).toMatch(new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}",group="read"\\} 0`));
     expect(text).toMatch(/resilience_calls_total\{service="movie",instance="[^"]+",outcome="timeout"\} [1-9]/);
     expect(text).toMatch(/resilience_call_duration_seconds_bucket\{[^}]*service="movie"[^}]*\} [1-9]/);
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/health\/ready",status="503"\} [1-9]/);
