@@ -28,7 +28,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --scale movie=3,1', (transport) => {
   const tcp = transport === 'tcp';
   // The replacement instance must use the same subject prefix as the system it joins.
-  const env: Record<string, string> = { ...RESILIENCE_ENV, TRANSPORT: transport, NATS_SUBJECT_PREFIX: `resilience${process.pid}${transport}.` };
+  const env: Record<string, string> = {
+    ...RESILIENCE_ENV,
+    TRANSPORT: transport,
+    NATS_SUBJECT_PREFIX: `resilience${process.pid}${transport}.`,
+  };
   let nats: LocalNatsServer | undefined;
   const admin = mintToken('admin');
   let system: RunningSystem;
@@ -97,7 +101,9 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
       ]);
     } else {
       // NATS: one client per service, addressed by the NATS server; the queue group spreads calls over both processes.
-      expect(instances).toEqual([expect.objectContaining({ id: 'movie-nats', host: '127.0.0.1', port: nats!.port, weight: 1, state: 'closed' })]);
+      expect(instances).toEqual([
+        expect.objectContaining({ id: 'movie-nats', host: '127.0.0.1', port: nats!.port, weight: 1, state: 'closed' }),
+      ]);
       const pids = new Set<string>();
       for (let i = 0; i < 60 && pids.size < 2; i++) pids.add((await ready()).body.details.movie.instance.split(':')[1]);
       expect([...pids].sort()).toEqual(movies.map((m) => String(m.pid)).sort());
@@ -243,7 +249,9 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   it('shows breaker states, call outcomes and HTTP requests in /metrics', async () => {
     const res = await fetch(`${system.baseUrl}/metrics`);
     const text = await res.text();
-    expect(text).toMatch(new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}",group="read"\\} 0`));
+    expect(text).toMatch(
+      new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}",group="read"\\} 0`),
+    );
     expect(text).toMatch(/resilience_calls_total\{service="movie",instance="[^"]+",outcome="timeout"\} [1-9]/);
     expect(text).toMatch(/resilience_call_duration_seconds_bucket\{[^}]*service="movie"[^}]*\} [1-9]/);
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/health\/ready",status="503"\} [1-9]/);
