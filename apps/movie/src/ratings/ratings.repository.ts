@@ -37,12 +37,11 @@ export class RatingsRepository {
    * FerretDB 1.x does without scanning the table. The unique index settles two first ratings of the same pair (the
    * second replaces the first), and a rating stored before ids were derived is found by movie and user.
    */
-  async upsert(movieId: string, userId: string, score: number, comment: string): Promise<RatingRecord | null> {
-    const now = new Date();
+  async upsert(movieId: string, userId: string, score: number, comment: string, now: Date): Promise<RatingRecord | null> {
     const _id = ratingId(movieId, userId);
     if (await this.insertNew({ _id, movieId: new Types.ObjectId(movieId), userId, score, comment, createdAt: now, updatedAt: now }))
       return null;
-    const set = { $set: { score, comment } };
+    const set = { $set: { score, comment, updatedAt: now } };
     const before =
       (await this.writes.run(() => this.model.findOneAndUpdate({ _id }, set, { returnDocument: 'before' }).lean<RatingRecord>().exec())) ??
       (await this.writes.run(() =>

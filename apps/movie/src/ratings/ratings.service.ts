@@ -40,8 +40,9 @@ export class RatingsService {
   async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
     if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    // One timestamp for what is stored and what is answered.
     const now = new Date();
-    const before = await this.ratings.upsert(movieId, userId, dto.score, comment);
+    const before = await this.ratings.upsert(movieId, userId, dto.score, comment, now);
     await Promise.all([
       this.feed.record(before ? 'rating.changed' : 'rating.inserted', movieId, { userId, score: dto.score }),
       this.aggregates.refresh(movieId),
