@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@app/runtime';
+import { loadConfigOrExit, requireServiceSecret } from '@app/runtime';
 import { SERVICE_NAMES } from '@app/config';
 import { setProcessRole } from '@app/observability';
 import { assertPortFree, startGateway } from './gateway-main';
@@ -10,6 +10,7 @@ import { assertPortFree, startGateway } from './gateway-main';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  requireServiceSecret(config);
   setProcessRole('gateway');
   await assertPortFree(config);
   await startGateway(config, () => [], `gateway, ${config.transport} to ${SERVICE_NAMES.join(', ')}`);

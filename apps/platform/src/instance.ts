@@ -63,6 +63,7 @@ export async function runInstance(config: AppConfig, argv: string[]): Promise<vo
     [envNameFor(`services.${args.service}.port`)]: String(port),
     [envNameFor(`services.${args.service}.healthPort`)]: String(await freePort()),
     [envNameFor(`services.${args.service}.weight`)]: String(args.weight),
+    SERVICE_SECRET: config.serviceAuth.secret || state.serviceSecret,
   };
   if (config.log.file.enabled) env[envNameFor('log.file.path')] = logPathFor(config.log.file.path, `${args.service}-${port}`);
   Object.assign(process.env, env);

@@ -1,6 +1,6 @@
 import { AppConfig, SERVICE_NAMES } from '@app/config';
 import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/database';
-import { RunningService, startService } from '@app/runtime';
+import { ensureServiceSecret, RunningService, startService } from '@app/runtime';
 import { assertPortFree, startGateway } from '../../gateway/src/gateway-main';
 import { SERVICE_MODULES } from './service-modules';
 
@@ -12,6 +12,8 @@ export async function runOneProcess(config: AppConfig): Promise<void> {
     db = await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
     config.mongo.uri = db.uri;
   }
+  // Every caller and service is in this process: a secret of its own authenticates their messages (no TLS on loopback).
+  ensureServiceSecret(config);
   // Every instance is in this process and known up front: nothing to discover.
   config.registry.mode = 'static';
   if (config.transport === 'tcp') {

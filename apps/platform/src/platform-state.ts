@@ -10,13 +10,15 @@ export interface PlatformState {
   transport: AppConfig['transport'];
   natsUrl: string;
   subjectPrefix: string;
+  /** The deployment's SERVICE_SECRET, so that an added instance can talk to the others. */
+  serviceSecret: string;
 }
 
 export function platformStateFile(config: AppConfig): string {
   return join(config.dataDir, 'platform-state.json');
 }
 
-export function writePlatformState(config: AppConfig, running: { mongoUri: string; pid: number }): void {
+export function writePlatformState(config: AppConfig, running: { mongoUri: string; pid: number; serviceSecret: string }): void {
   const state: PlatformState = {
     ...running,
     registry: config.registry.mode,
@@ -24,7 +26,7 @@ export function writePlatformState(config: AppConfig, running: { mongoUri: strin
     natsUrl: config.nats.url,
     subjectPrefix: config.nats.subjectPrefix,
   };
-  // The database URI of a local embedded server carries no password; a MONGO_URI given by the operator may: owner-only.
+  // The service secret, and a MONGO_URI given by the operator, are secrets: owner-only, removed when the launcher stops.
   writeFileSync(platformStateFile(config), JSON.stringify(state, null, 2), { mode: 0o600 });
 }
 

@@ -6,6 +6,7 @@ import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
 import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/database';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
+import { ensureServiceSecret } from '@app/runtime';
 import { assertPortFree } from '../../gateway/src/gateway-main';
 import { platformStateFile, writePlatformState } from './platform-state';
 
@@ -133,6 +134,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     config.nats.url = nats.url;
     say(`NATS server for the registry on ${nats.url}`);
   }
+  // The launcher owns this deployment: without SERVICE_SECRET it makes one for its children (env only, never on the command line).
+  const serviceSecret = ensureServiceSecret(config);
   const children = await plan(config, args);
   const instances: Partial<Record<ServiceName, InstanceSpec[]>> = {};
   for (const c of children) {
@@ -145,7 +148,14 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
   let resolveAllExited: () => void = () => undefined;
   const allExited = new Promise<void>((r) => (resolveAllExited = r));
   for (const child of children) {
-    const env: NodeJS.ProcessEnv = { ...process.env, MODE: 'split', MONGO_URI: mongoUri, REGISTRY: registry, NATS_URL: config.nats.url };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MODE: 'split',
+      MONGO_URI: mongoUri,
+      REGISTRY: registry,
+      NATS_URL: config.nats.url,
+      SERVICE_SECRET: serviceSecret,
+    };
     // Services call each other too (auth -> user, recommendation -> movie), so every app learns every instance.
     for (const s of SERVICE_NAMES) env[envNameFor(`services.${s}.instances`)] = formatInstances(instances[s] ?? []);
     // Two processes rotating one file would cut each other's lines: each app logs to its own file.
@@ -187,7 +197,7 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     writeFileSync(process.env.SPLIT_STATE_FILE, JSON.stringify(state, null, 2));
   }
   // `npm run start:instance` finds the database and the registry of this running system here.
-  writePlatformState(config, { mongoUri, pid: process.pid });
+  writePlatformState(config, { mongoUri, pid: process.pid, serviceSecret });
   const stopChild = (c: Child) =>
     new Promise<void>((resolve) => {
       const proc = c.process;

@@ -10,6 +10,8 @@ export interface ErrorBody {
 /** The same fields inside an RPC error, plus the HTTP status the gateway should use. */
 export interface RpcErrorPayload extends ErrorBody {
   status: number;
+  /** Seconds, for 429/503 answers: carried across services so the gateway can answer Retry-After. */
+  retryAfter?: number;
 }
 
 /** A typed application error: thrown by services, turned into HTTP or RPC replies by one filter per edge. */
@@ -49,7 +51,13 @@ export class AppError extends Error {
   }
 
   toPayload(): RpcErrorPayload {
-    return { status: this.status, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    return {
+      status: this.status,
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}),
+    };
   }
 }
 
@@ -61,5 +69,6 @@ export function isRpcErrorPayload(value: unknown): value is RpcErrorPayload {
 }
 
 export function fromRpcErrorPayload(payload: RpcErrorPayload): AppError {
-  return new AppError(payload.status, payload.code, payload.message, payload.details);
+  const retryAfter = typeof payload.retryAfter === 'number' && payload.retryAfter > 0 ? Math.ceil(payload.retryAfter) : undefined;
+  return new AppError(payload.status, payload.code, payload.message, payload.details, retryAfter);
 }

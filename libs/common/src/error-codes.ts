@@ -12,6 +12,8 @@ export enum ErrorCode {
   FORBIDDEN = 1101,
   TOO_MANY_REQUESTS = 1102,
   INVALID_CREDENTIALS = 1103,
+  /** A message between services without a valid service credential (SERVICE_SECRET). */
+  SERVICE_UNAUTHENTICATED = 1104,
   NOT_FOUND = 1200,
   CONFLICT = 1201,
   SERVICE_UNAVAILABLE = 1300,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export const SERVICE_SECRET_MIN = 32;
+
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 
@@ -117,8 +119,27 @@ export const configSchema = z
       pollMs: positiveInt,
     }),
     shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+    serviceAuth: z.object({
+      /** SERVICE_SECRET: signs every message between services (HMAC-SHA256); empty: generated where one process owns the deployment. */
+      secret: z.string().refine((s) => s === '' || s.length >= SERVICE_SECRET_MIN, {
+        message: `must be at least ${SERVICE_SECRET_MIN} characters`,
+      }),
+      maxSkewMs: z.number().int().min(1000).max(300_000),
+    }),
+    serviceTls: z.object({
+      /** TLS on the Nest TCP transport between services (mutual when caFile is set); NATS: tls to the NATS server. */
+      enabled: z.boolean(),
+      caFile: z.string(),
+      certFile: z.string(),
+      keyFile: z.string(),
+    }),
   })
   .superRefine((c, ctx) => {
+    if (c.serviceTls.enabled) {
+      for (const key of ['certFile', 'keyFile'] as const) {
+        if (!c.serviceTls[key]) ctx.addIssue({ code: 'custom', path: ['serviceTls', key], message: 'is needed when serviceTls.enabled is true' });
+      }
+    }
     if (c.catalogCache.pollMs * 2 > c.catalogCache.stalenessMs) {
       ctx.addIssue({ code: 'custom', path: ['catalogCache', 'pollMs'], message: 'must be at most half of catalogCache.stalenessMs' });
     }
@@ -132,6 +153,13 @@ export const configSchema = z
     }
     if (c.jwt.secret === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['jwt', 'secret'], message: 'the development default is refused in production' });
+    }
+    if (!c.serviceAuth.secret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceAuth', 'secret'],
+        message: `SERVICE_SECRET must be set (${SERVICE_SECRET_MIN}+ random characters, the same for every process) in production`,
+      });
     }
     if (!c.user.adminPassword) {
       ctx.addIssue({ code: 'custom', path: ['user', 'adminPassword'], message: 'ADMIN_PASSWORD must be set in production' });

@@ -16,6 +16,7 @@ export const ENV_ALIASES: Readonly<Record<string, string>> = {
   REGISTRY: 'registry.mode',
   DEMO_DATA: 'demoData',
   MODE: 'mode',
+  SERVICE_SECRET: 'serviceAuth.secret',
 };
 
 export class ConfigError extends Error {}

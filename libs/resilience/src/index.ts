@@ -11,3 +11,4 @@ export * from './nats.transport';
 export * from './discovery';
 export * from './nats-discovery';
 export * from './dns-discovery';
+export * from './service-auth';

@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { connect, JSONCodec, NatsConnection, RequestStrategy, Service } from 'nats';
 import type { AppConfig, ServiceName } from '@app/config';
 import { DiscoveryListener, DiscoverySource, RegistryRecord, validateRecord } from './discovery';
+import { natsTlsOptions } from './transport';
 
 /**
  * REGISTRY=nats: instances announce themselves with the NATS service API (the `$SRV` protocol that
@@ -31,6 +32,7 @@ function connectInBackground(config: AppConfig, name: string): Promise<NatsConne
     reconnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    ...natsTlsOptions(config),
   });
 }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, NatsOptions, ReadPacket, ServerNats, WritePacket } from '@nestjs/microservices';
 import * as nats from 'nats';
+import { ServiceCredential, signPacket } from './service-auth';
 
 /**
  * Nest 12's NATS transport loads `@nats-io/transport-node` (nats.js v3); the project ships `nats` (v2), whose
@@ -49,13 +50,20 @@ export class NatsClient extends ClientProxy {
   constructor(
     private readonly servers: string[],
     private readonly subjectPrefix = '',
+    /** `credential` signs every message (the services refuse unsigned ones); `tls` for a NATS server that requires it. */
+    private readonly options: { credential?: ServiceCredential; tls?: nats.TlsOptions } = {},
   ) {
     super();
   }
 
+  private encode(packet: ReadPacket & { id?: string }): string {
+    const { credential } = this.options;
+    return JSON.stringify(credential ? signPacket(credential, packet) : packet);
+  }
+
   connect(): Promise<nats.NatsConnection> {
     this.connecting ??= nats
-      .connect({ servers: this.servers, name: 'movie-platform-client' })
+      .connect({ servers: this.servers, name: 'movie-platform-client', ...(this.options.tls ? { tls: this.options.tls } : {}) })
       .then((connection) => {
         this.connection = connection;
         // The v2 client reconnects by itself; once it gives up, the next call starts over.
@@ -102,7 +110,7 @@ export class NatsClient extends ClientProxy {
           callback({ err: reply.err, response: reply.response, isDisposed: reply.isDisposed || reply.err !== undefined });
         },
       });
-      connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, JSON.stringify(packet), { reply: inbox });
+      connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, this.encode(packet), { reply: inbox });
       return () => subscription.unsubscribe();
     } catch (err) {
       callback({ err, isDisposed: true });
@@ -112,7 +120,7 @@ export class NatsClient extends ClientProxy {
 
   protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
     const connection = await this.connect();
-    connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, JSON.stringify(packet));
+    connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, this.encode(packet));
     return undefined as T;
   }
 }

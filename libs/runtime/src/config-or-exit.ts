@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
 
 /** Loads the configuration or stops the process with a message naming the bad key, before anything starts. */
@@ -16,4 +17,19 @@ export function loadConfigOrExit(): AppConfig {
 export function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
+}
+
+/** A process that runs alone among others (a split service, a gateway) must be given the deployment's shared secret. */
+export function requireServiceSecret(config: AppConfig): void {
+  if (!config.serviceAuth.secret) {
+    fail(
+      'SERVICE_SECRET is not set: every process of a split deployment signs its messages with the same secret (32+ random characters, e.g. `openssl rand -base64 32`); `npm run start:split` generates one for the processes it starts',
+    );
+  }
+}
+
+/** Where one launcher owns every process of the deployment (one process, the split launcher), a fresh secret per run will do. */
+export function ensureServiceSecret(config: AppConfig): string {
+  config.serviceAuth.secret ||= randomBytes(32).toString('base64url');
+  return config.serviceAuth.secret;
 }

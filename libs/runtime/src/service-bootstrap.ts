@@ -8,7 +8,7 @@ import { AppConfig, ConfigModule, ServiceName } from '@app/config';
 import { createValidationPipe, RpcErrorFilter } from '@app/common';
 import { DatabaseModule, pingDatabase } from '@app/database';
 import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
-import { serverOptions } from '@app/resilience';
+import { serverOptions, ServiceAuthGuard } from '@app/resilience';
 import { startHealthServer } from './health-server';
 import { InFlightTracker } from './in-flight';
 
@@ -39,6 +39,8 @@ export async function startService(
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
+  // Before any handler's own guard: a message without the deployment's credential reaches no handler of any pattern.
+  app.useGlobalGuards(new ServiceAuthGuard());
   const inFlight = new InFlightTracker();
   app.useGlobalInterceptors(inFlight, new RpcContextInterceptor());
   await app.listen();

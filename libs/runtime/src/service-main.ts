@@ -5,13 +5,14 @@ import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/database';
 import { setProcessRole } from '@app/observability';
 import { advertisedHost, Announcement, announceInstance } from '@app/resilience';
 import { appVersion, instanceId } from './app-info';
-import { fail, loadConfigOrExit } from './config-or-exit';
+import { fail, loadConfigOrExit, requireServiceSecret } from './config-or-exit';
 import { installShutdown } from './shutdown';
 import { startService } from './service-bootstrap';
 
 /** Entry point of a service running as its own process (split mode, containers, `nest start <app>`). */
 export async function runServiceMain(service: ServiceName, register: (config: AppConfig) => DynamicModule): Promise<void> {
   const config = loadConfigOrExit();
+  requireServiceSecret(config);
   setProcessRole(service);
   const own = config.services[service];
   for (const [name, port] of [
