@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
+import { LoginsModule } from './logins/logins.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
@@ -9,7 +10,7 @@ export class AuthModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AuthModule,
-      imports: [...serviceBaseImports('auth', config), TokenModule, TokensModule],
+      imports: [...serviceBaseImports('auth', config), TokenModule, TokensModule, LoginsModule],
       controllers: [healthHandlerFor('auth')],
     };
   }

@@ -103,7 +103,12 @@ export const configSchema = z
       registration: z.boolean(),
       loginIpLimit: positiveInt,
       loginIpWindowSec: positiveInt,
+      /** Failed logins per account and client address before the growing delays start (auth service). */
       failedLoginLimit: positiveInt,
+      /** Failed logins per client address, over every account, before the growing delays start. */
+      failedLoginClientLimit: positiveInt,
+      /** The first delay past a limit; each further failure doubles it, up to failedLoginWindowSec. */
+      failedLoginBaseDelaySec: positiveInt,
       failedLoginWindowSec: positiveInt,
     }),
     user: z.object({ adminPassword: z.string() }),

@@ -5,6 +5,8 @@ export interface RpcMeta {
   token?: string;
   /** Opaque tags of an HTTP If-None-Match, for reads that answer CachedRead. */
   ifNoneMatch?: string[];
+  /** The HTTP client's address as the gateway saw it, for limits the services keep per client (failed logins). */
+  clientIp?: string;
 }
 
 export interface RpcEnvelope<T = unknown> {

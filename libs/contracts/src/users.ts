@@ -18,8 +18,10 @@ export const USER_ROLES: readonly UserRole[] = ['admin', 'user'];
 /** 3–64 letters, digits, `.`, `_`, `-`; matched case-insensitively. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
 export const USERNAME_RULE = 'username must be 3-64 letters, digits, ".", "_" or "-"';
-/** The service accepts any stored password length (v1 clients set short ones); v2 asks for 8–128 at the gateway. */
+/** The password policy, enforced by the user service whoever calls it (the v2 API states the same at the edge). */
+export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
+const PASSWORD_RULE = `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`;
 
 /** A user as it leaves the user service: never a hash. */
 export interface UserDto {
@@ -36,7 +38,7 @@ export class CreateUserPayload {
   username: string;
 
   @IsString()
-  @Length(1, PASSWORD_MAX)
+  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: PASSWORD_RULE })
   password: string;
 
   @IsOptional()
@@ -51,7 +53,7 @@ export class RegisterUserPayload {
   username: string;
 
   @IsString()
-  @Length(1, PASSWORD_MAX)
+  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: PASSWORD_RULE })
   password: string;
 }
 
@@ -77,7 +79,7 @@ export class UpdateUserPayload extends UserIdPayload {
 
   @IsOptional()
   @IsString()
-  @Length(1, PASSWORD_MAX)
+  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: PASSWORD_RULE })
   password?: string;
 
   @IsOptional()

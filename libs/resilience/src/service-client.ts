@@ -18,6 +18,8 @@ export interface CallOptions<T> {
   fallback?: (error: AppError) => T | Promise<T>;
   /** Tags the caller already holds (HTTP If-None-Match), for reads that answer CachedRead. */
   ifNoneMatch?: string[];
+  /** The HTTP client's address, for services that limit per client (the auth service's failed-login throttle). */
+  clientIp?: string;
 }
 
 export interface ServiceStatus {
@@ -56,7 +58,7 @@ export class ServiceClient {
       const idempotent = options.idempotent ?? false;
       return await this.dispatch<T>(
         pattern,
-        { meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch }, data },
+        { meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch, clientIp: options.clientIp }, data },
         idempotent,
         options.group ?? (idempotent ? 'read' : 'write'),
       );

@@ -1,17 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AUTH_PATTERNS, LoginPayload, RefreshTokenPayload, TokenPair } from '@app/contracts';
+import { AUTH_PATTERNS, RefreshTokenPayload, TokenPair } from '@app/contracts';
 import { TokensService } from './tokens.service';
 
-/** Public patterns: the credentials or the refresh token are the proof. */
+/** Patterns whose proof is the refresh token (the login pattern, throttled, is in ../logins). */
 @Controller()
 export class TokensHandler {
   constructor(private readonly tokens: TokensService) {}
-
-  @MessagePattern(AUTH_PATTERNS.login)
-  login(@Payload('data') dto: LoginPayload): Promise<TokenPair> {
-    return this.tokens.login(dto);
-  }
 
   @MessagePattern(AUTH_PATTERNS.refresh)
   refresh(@Payload('data') dto: RefreshTokenPayload): Promise<TokenPair> {

@@ -20,5 +20,6 @@ import { TokensService } from './tokens.service';
   ],
   controllers: [TokensHandler],
   providers: [RefreshTokensRepository, TokensService],
+  exports: [TokensService],
 })
 export class TokensModule {}

@@ -42,8 +42,8 @@ export class IdentityClient {
     await this.registry.client('user').send(USER_PATTERNS.delete, { id }, { token });
   }
 
-  login(data: LoginPayload): Promise<TokenPair> {
-    return this.registry.client('auth').send(AUTH_PATTERNS.login, data);
+  login(data: LoginPayload, clientIp: string): Promise<TokenPair> {
+    return this.registry.client('auth').send(AUTH_PATTERNS.login, data, { clientIp });
   }
 
   refresh(refreshToken: string): Promise<TokenPair> {

@@ -5,7 +5,6 @@ import { V1AuthController } from '../v1/auth/v1-auth.controller';
 import { V1UsersController } from '../v1/users/v1-users.controller';
 import { V2AuthController } from '../v2/auth/v2-auth.controller';
 import { V2UsersController } from '../v2/users/v2-users.controller';
-import { FailedLogins } from './failed-logins';
 import { IdentityClient } from './identity.client';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { LoginService } from './login.service';
@@ -23,7 +22,6 @@ import { LoginService } from './login.service';
   controllers: [V1AuthController, V1UsersController, V2AuthController, V2UsersController],
   providers: [
     IdentityClient,
-    { provide: FailedLogins, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new FailedLogins(c) },
     LoginService,
     LoginThrottlerGuard,
   ],

@@ -1,37 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
 import { TokenPair } from '@app/contracts';
-import { FailedLogins } from './failed-logins';
 import { IdentityClient } from './identity.client';
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password';
 
-/** Every login route (v1 and v2) goes through here, so the per-username failure limit covers them all. */
+/**
+ * Every login route (v1 and v2) goes through here. Failed logins are throttled by the auth service itself, per client
+ * address and per account and client address: the gateway passes the address it sees (the socket's; no proxy is trusted).
+ */
 @Injectable()
 export class LoginService {
-  constructor(
-    private readonly identity: IdentityClient,
-    private readonly failures: FailedLogins,
-  ) {}
+  constructor(private readonly identity: IdentityClient) {}
 
-  async login(username: string, password: string, withRefreshToken: boolean): Promise<TokenPair> {
-    const wait = this.failures.blockedFor(username);
-    if (wait > 0) {
-      throw new AppError(429, ErrorCode.TOO_MANY_REQUESTS, 'Too many failed logins for this account, try again later', undefined, wait);
-    }
-    try {
-      const pair = await this.identity.login({ username, password, withRefreshToken });
-      this.failures.reset(username);
-      return pair;
-    } catch (err) {
-      if ((err as AppError).status === 401) this.failures.recordFailure(username);
-      throw err;
-    }
+  login(username: string, password: string, withRefreshToken: boolean, clientIp: string): Promise<TokenPair> {
+    return this.identity.login({ username, password, withRefreshToken }, clientIp);
   }
 
-  /** Empty fields are a failed login like any other, with the same generic answer. */
-  rejectEmpty(username: string): never {
-    if (username) this.failures.recordFailure(username);
+  /** Empty fields get the same generic answer as a wrong password. */
+  rejectEmpty(): never {
     throw AppError.unauthorized(INVALID_CREDENTIALS_MESSAGE, ErrorCode.INVALID_CREDENTIALS);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { Public } from '../../auth/auth.decorators';
@@ -24,8 +24,8 @@ export class V1AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('admin/auth')
   @HttpCode(200)
-  adminAuth(@Body() dto: V1LoginDto): Promise<{ token: string }> {
-    return this.login(dto);
+  adminAuth(@Body() dto: V1LoginDto, @Ip() clientIp: string): Promise<{ token: string }> {
+    return this.login(dto, clientIp);
   }
 
   @ApiOperation({
@@ -39,13 +39,13 @@ export class V1AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('login')
   @HttpCode(200)
-  movieLogin(@Body() dto: V1LoginDto): Promise<{ token: string }> {
-    return this.login(dto);
+  movieLogin(@Body() dto: V1LoginDto, @Ip() clientIp: string): Promise<{ token: string }> {
+    return this.login(dto, clientIp);
   }
 
-  private async login(dto: V1LoginDto): Promise<{ token: string }> {
-    if (!dto.user || !dto.password) this.logins.rejectEmpty(dto.user ?? '');
-    const pair = await this.logins.login(dto.user, dto.password, false);
+  private async login(dto: V1LoginDto, clientIp: string): Promise<{ token: string }> {
+    if (!dto.user || !dto.password) this.logins.rejectEmpty();
+    const pair = await this.logins.login(dto.user, dto.password, false, clientIp);
     return { token: pair.accessToken };
   }
 }

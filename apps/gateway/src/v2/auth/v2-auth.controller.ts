@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
@@ -31,7 +31,7 @@ export class V2AuthController {
   @ApiOperation({
     operationId: 'login',
     summary: 'Log in: an access token and a refresh token',
-    description: 'Repeated failures for one account or address are throttled (429).',
+    description: 'Repeated failures from one address, for one account or any, are throttled with growing delays (429).',
   })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(...BODY_ERRORS, 401, 429)
@@ -39,8 +39,8 @@ export class V2AuthController {
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto): Promise<TokenPairDto> {
-    return (await this.logins.login(dto.username, dto.password, true)) as TokenPairDto;
+  async login(@Body() dto: LoginDto, @Ip() clientIp: string): Promise<TokenPairDto> {
+    return (await this.logins.login(dto.username, dto.password, true, clientIp)) as TokenPairDto;
   }
 
   @ApiOperation({

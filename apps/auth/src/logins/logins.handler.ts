@@ -1,0 +1,41 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { AppError, ErrorCode } from '@app/common';
+import { AUTH_PATTERNS, LoginPayload, RpcMeta, TokenPair } from '@app/contracts';
+import { TokensService } from '../tokens/tokens.service';
+import { LoginThrottle } from './login-throttle';
+
+/** Where the client address is not known (a caller other than the gateway): one shared bucket, throttled like any client. */
+export const UNKNOWN_CLIENT = 'unknown';
+
+/**
+ * The login pattern, throttled here and not only at the gateway: whoever sends `auth.login` (with the service
+ * credential) meets the same limits. The gateway passes the HTTP client's address in the message meta.
+ */
+@Controller()
+export class LoginsHandler {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  @MessagePattern(AUTH_PATTERNS.login)
+  async login(@Payload('data') dto: LoginPayload, @Payload('meta') meta: RpcMeta | undefined): Promise<TokenPair> {
+    const client = typeof meta?.clientIp === 'string' && meta.clientIp.length <= 64 ? meta.clientIp : UNKNOWN_CLIENT;
+    const wait = this.throttle.blockedFor(dto.username, client);
+    if (wait > 0) throw tooMany(wait);
+    try {
+      const pair = await this.tokens.login(dto);
+      this.throttle.recordSuccess(dto.username, client);
+      return pair;
+    } catch (err) {
+      // The failure that reaches the limit answers 401 like the others; the next attempt gets 429.
+      if ((err as AppError).status === 401) this.throttle.recordFailure(dto.username, client);
+      throw err;
+    }
+  }
+}
+
+function tooMany(seconds: number): AppError {
+  return new AppError(429, ErrorCode.TOO_MANY_REQUESTS, 'Too many failed logins from this address, try again later', undefined, seconds);
+}
