@@ -10,7 +10,7 @@
 //
 // Exit codes: 0 passed, 1 failed, 77 skipped (podman missing or unable to run containers; the reason is printed).
 const { spawnSync } = require('node:child_process');
-const { createHash } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join } = require('node:path');
@@ -453,6 +453,7 @@ async function runSystem(figures) {
   const secrets = {
     JWT_SECRET: createHash('sha256').update(`jwt${Date.now()}${Math.random()}`).digest('hex'),
     ADMIN_PASSWORD: `admin-${process.pid}-${Date.now()}`,
+    SERVICE_SECRET: randomBytes(32).toString('base64url'),
   };
   const compose = await composeConfig(secrets);
   const apps = Object.entries(compose.services).filter(([, s]) => s.environment?.APP);

@@ -16,7 +16,11 @@ type App = (typeof APPS)[number];
 const HEALTH_PATHS = ['/health/live', '/health/ready'];
 const KNOWN = new Set(knownEnvNames());
 // Stands in for the secrets the files leave to the operator, so that production validation can run.
-const OPERATOR_VALUES: Record<string, string> = { JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'operator-chosen-password' };
+const OPERATOR_VALUES: Record<string, string> = {
+  JWT_SECRET: 'x'.repeat(40),
+  ADMIN_PASSWORD: 'operator-chosen-password',
+  SERVICE_SECRET: 's'.repeat(40),
+};
 
 type Tree = Record<string, any>;
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -277,7 +281,9 @@ describe('packaging: Kubernetes manifests', () => {
     }
     for (const d of deployments) for (const e of d.spec.template.spec.containers[0].env ?? []) expect(KNOWN.has(e.name)).toBe(true);
     for (const key of Object.keys(configMaps[0].data)) expect(key).not.toMatch(/SECRET|PASSWORD|MONGO_URI/);
-    expect(Object.keys(secrets[0].stringData).sort()).toEqual(['ADMIN_PASSWORD', 'JWT_SECRET', 'MONGO_URI']);
+    expect(Object.keys(secrets[0].stringData).sort()).toEqual(['ADMIN_PASSWORD', 'JWT_SECRET', 'MONGO_URI', 'SERVICE_SECRET']);
+    // No secret value is committed: the operator provides them.
+    for (const key of ['ADMIN_PASSWORD', 'JWT_SECRET', 'SERVICE_SECRET']) expect(secrets[0].stringData[key]).toBe('');
     expect(secrets[0].stringData.MONGO_URI).toMatch(/replicaSet=.*w=majority|w=majority.*replicaSet=/);
   });
 
@@ -384,6 +390,75 @@ describe('packaging: kustomize build', () => {
       }
     },
     // The first run on a machine builds kustomize (minutes).
+    15 * 60_000,
+  );
+
+  (unavailable ? it.skip : it)(
+    'network policies let through only the calls the architecture has, DNS, and the database for the services',
+    async () => {
+      kustomize ||= await goTool('kustomize');
+      const rendered = render('overlays/single-namespace');
+      const policies = rendered.filter((d) => d.kind === 'NetworkPolicy');
+      const deployments = rendered.filter((d) => d.kind === 'Deployment');
+      const labelsOf = (app: string) => deployments.find((d) => d.metadata.name === app)!.spec.template.metadata.labels as Record<string, string>;
+      const selects = (selector: Tree | undefined, labels: Record<string, string>) =>
+        Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+      const portOf = (app: string) => {
+        const config = configFor({ NODE_ENV: 'production', ...OPERATOR_VALUES });
+        return app === 'gateway' ? config.http.port : config.services[app as (typeof SERVICE_NAMES)[number]].port;
+      };
+      const portAllowed = (rule: Tree, port: number, protocol = 'TCP') =>
+        !rule.ports || (rule.ports as Tree[]).some((p) => p.port === port && (p.protocol ?? 'TCP') === protocol);
+      // A pod in the namespace, as a peer: a podSelector alone (no namespaceSelector, no ipBlock) matches it.
+      const peerMatches = (rule: Tree, labels: Record<string, string> | 'outside') =>
+        !rule.from && !rule.to
+          ? true
+          : ((rule.from ?? rule.to) as Tree[]).some((peer) =>
+              labels === 'outside' ? !!peer.ipBlock : !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector, labels),
+            );
+      const applying = (labels: Record<string, string>, type: 'Ingress' | 'Egress') =>
+        policies.filter((p) => selects(p.spec.podSelector, labels) && (p.spec.policyTypes as string[]).includes(type));
+      const egressOk = (from: string, to: Record<string, string> | 'outside', port: number, protocol = 'TCP') => {
+        const list = applying(labelsOf(from), 'Egress');
+        return list.length === 0 || list.some((p) => (p.spec.egress ?? []).some((r: Tree) => portAllowed(r, port, protocol) && peerMatches(r, to)));
+      };
+      const ingressOk = (to: string, from: Record<string, string> | 'outside', port: number) => {
+        const list = applying(labelsOf(to), 'Ingress');
+        return list.length === 0 || list.some((p) => (p.spec.ingress ?? []).some((r: Tree) => portAllowed(r, port) && peerMatches(r, from)));
+      };
+      // Every app is selected by a policy that denies by default in both directions.
+      for (const app of APPS) {
+        expect([app, applying(labelsOf(app), 'Ingress').length > 0, applying(labelsOf(app), 'Egress').length > 0]).toEqual([app, true, true]);
+      }
+      const allowed: string[] = [];
+      for (const from of APPS) {
+        for (const to of APPS) {
+          if (from === to) continue;
+          const port = portOf(to);
+          if (egressOk(from, labelsOf(to), port) && ingressOk(to, labelsOf(from), port)) allowed.push(`${from}->${to}`);
+        }
+      }
+      expect(allowed.sort()).toEqual(
+        ['gateway->auth', 'gateway->user', 'gateway->movie', 'gateway->recommendation', 'auth->user', 'recommendation->movie'].sort(),
+      );
+      // Nobody outside reaches a service's transport port; everyone reaches the gateway's HTTP port.
+      for (const app of SERVICE_NAMES) expect([app, ingressOk(app, {}, portOf(app))]).toEqual([app, false]);
+      expect(ingressOk('gateway', {}, portOf('gateway'))).toBe(true);
+      // DNS for every app (kube-dns in kube-system); the database for the services only.
+      const dns = { 'k8s-app': 'kube-dns' };
+      for (const app of APPS) {
+        const dnsRules = applying(labelsOf(app), 'Egress').flatMap((p) => (p.spec.egress ?? []) as Tree[]);
+        const resolves = dnsRules.some(
+          (r) =>
+            portAllowed(r, 53, 'UDP') &&
+            ((r.to ?? []) as Tree[]).some(
+              (peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && selects(peer.podSelector, dns),
+            ),
+        );
+        expect([app, resolves]).toEqual([app, true]);
+        expect([app, egressOk(app, 'outside', 27017)]).toEqual([app, app !== 'gateway']);
+      }
+    },
     15 * 60_000,
   );
 });
