@@ -292,7 +292,7 @@ describe('identity v2 (split mode: gateway, auth and user as separate processes)
   });
 
   describe('abuse', () => {
-    it('locks a username after 10 failed logins (429 with Retry-After), even for the right password, and only that name', async () => {
+    it('holds a username back from the client that failed 10 times (429 with Retry-After), even for the right password, and only that name', async () => {
       const victim = remember(await createUser(system.baseUrl, adminToken, { prefix: 'victim' }));
       const client = loggedApi(log, system.baseUrl);
       for (let i = 0; i < 10; i++) {
@@ -306,7 +306,8 @@ describe('identity v2 (split mode: gateway, auth and user as separate processes)
       const locked = await api(system.baseUrl).post('/api/v2/auth/login', { username: victim.username, password: victim.password });
       expect(locked.status).toBe(429);
       expect(locked.body).toEqual(errorBody);
-      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+      // The first delay past the limit (AUTH_FAILED_LOGIN_BASE_DELAY_SEC); it doubles with each further failure.
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(
         (await api(system.baseUrl).post('/api/v1/admin/auth', new URLSearchParams({ user: victim.username, password: victim.password })))
           .status,

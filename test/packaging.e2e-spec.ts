@@ -400,7 +400,8 @@ describe('packaging: kustomize build', () => {
       const rendered = render('overlays/single-namespace');
       const policies = rendered.filter((d) => d.kind === 'NetworkPolicy');
       const deployments = rendered.filter((d) => d.kind === 'Deployment');
-      const labelsOf = (app: string) => deployments.find((d) => d.metadata.name === app)!.spec.template.metadata.labels as Record<string, string>;
+      const labelsOf = (app: string) =>
+        deployments.find((d) => d.metadata.name === app)!.spec.template.metadata.labels as Record<string, string>;
       const selects = (selector: Tree | undefined, labels: Record<string, string>) =>
         Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
       const portOf = (app: string) => {
@@ -420,15 +421,24 @@ describe('packaging: kustomize build', () => {
         policies.filter((p) => selects(p.spec.podSelector, labels) && (p.spec.policyTypes as string[]).includes(type));
       const egressOk = (from: string, to: Record<string, string> | 'outside', port: number, protocol = 'TCP') => {
         const list = applying(labelsOf(from), 'Egress');
-        return list.length === 0 || list.some((p) => (p.spec.egress ?? []).some((r: Tree) => portAllowed(r, port, protocol) && peerMatches(r, to)));
+        return (
+          list.length === 0 ||
+          list.some((p) => (p.spec.egress ?? []).some((r: Tree) => portAllowed(r, port, protocol) && peerMatches(r, to)))
+        );
       };
       const ingressOk = (to: string, from: Record<string, string> | 'outside', port: number) => {
         const list = applying(labelsOf(to), 'Ingress');
-        return list.length === 0 || list.some((p) => (p.spec.ingress ?? []).some((r: Tree) => portAllowed(r, port) && peerMatches(r, from)));
+        return (
+          list.length === 0 || list.some((p) => (p.spec.ingress ?? []).some((r: Tree) => portAllowed(r, port) && peerMatches(r, from)))
+        );
       };
       // Every app is selected by a policy that denies by default in both directions.
       for (const app of APPS) {
-        expect([app, applying(labelsOf(app), 'Ingress').length > 0, applying(labelsOf(app), 'Egress').length > 0]).toEqual([app, true, true]);
+        expect([app, applying(labelsOf(app), 'Ingress').length > 0, applying(labelsOf(app), 'Egress').length > 0]).toEqual([
+          app,
+          true,
+          true,
+        ]);
       }
       const allowed: string[] = [];
       for (const from of APPS) {
@@ -452,7 +462,8 @@ describe('packaging: kustomize build', () => {
           (r) =>
             portAllowed(r, 53, 'UDP') &&
             ((r.to ?? []) as Tree[]).some(
-              (peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && selects(peer.podSelector, dns),
+              (peer) =>
+                peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system' && selects(peer.podSelector, dns),
             ),
         );
         expect([app, resolves]).toEqual([app, true]);

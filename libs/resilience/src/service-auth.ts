@@ -184,7 +184,9 @@ export class ServiceAuthGuard implements CanActivate {
       this.suppressed++;
       return;
     }
-    this.logger.warn(`refused a message without a valid service credential (${reason})${this.suppressed ? `; ${this.suppressed} more since the last line` : ''}`);
+    this.logger.warn(
+      `refused a message without a valid service credential (${reason})${this.suppressed ? `; ${this.suppressed} more since the last line` : ''}`,
+    );
     this.lastLog = now;
     this.suppressed = 0;
   }

@@ -58,7 +58,10 @@ export class ServiceClient {
       const idempotent = options.idempotent ?? false;
       return await this.dispatch<T>(
         pattern,
-        { meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch, clientIp: options.clientIp }, data },
+        {
+          meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch, clientIp: options.clientIp },
+          data,
+        },
         idempotent,
         options.group ?? (idempotent ? 'read' : 'write'),
       );

@@ -36,7 +36,10 @@ export class LoginThrottle {
   /** Seconds until this account may be tried again from this client; 0 when it may now. */
   blockedFor(username: string, client: string): number {
     const now = this.now();
-    const until = Math.max(this.live(clientKey(client), now)?.blockedUntil ?? 0, this.live(accountKey(username, client), now)?.blockedUntil ?? 0);
+    const until = Math.max(
+      this.live(clientKey(client), now)?.blockedUntil ?? 0,
+      this.live(accountKey(username, client), now)?.blockedUntil ?? 0,
+    );
     return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0;
   }
 
