@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect as netConnect, Socket } from 'node:net';
@@ -12,7 +12,7 @@ import * as contracts from '@app/contracts';
 import { LocalNatsServer, startNatsServer } from '@app/database';
 import { ServiceCredential, signPacket, SigningSerializer } from '@app/resilience';
 import { createUser, loginV2 } from './support/session';
-import { RunningSystem, startSystem } from './support/system';
+import { GATEWAY_MAIN, PLATFORM_MAIN, ROOT, RunningSystem, startSystem } from './support/system';
 
 /**
  * Trust between services (issue 14): every message needs the deployment's service credential, over TCP (here with
@@ -416,5 +416,26 @@ describe('trust between services over NATS', () => {
   it('still serves the API through the gateway over NATS', async () => {
     const res = await fetch(`${system.baseUrl}/api/v2/genres`);
     expect(res.status).toBe(200);
+  });
+});
+
+describe('the service secret at start-up', () => {
+  const start = (main: string, env: Record<string, string>) =>
+    spawnSync(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), ADMIN_PASSWORD: 'a-long-operator-chosen-password' };
+
+  it('production refuses a missing or short SERVICE_SECRET, naming the variable, before starting anything', () => {
+    for (const secret of ['', 'too-short-for-a-secret']) {
+      const result = start(PLATFORM_MAIN, { ...production, SERVICE_SECRET: secret });
+      expect([secret, result.status]).toEqual([secret, 2]);
+      expect(result.stderr).toContain('SERVICE_SECRET');
+      expect(result.stderr).not.toContain('embedded');
+    }
+  });
+
+  it('an app started on its own without SERVICE_SECRET stops and says how to provide one', () => {
+    const result = start(GATEWAY_MAIN, { NODE_ENV: 'test', SERVICE_SECRET: '', PORT: '0' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('SERVICE_SECRET is not set');
   });
 });
