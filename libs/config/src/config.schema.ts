@@ -142,7 +142,8 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.serviceTls.enabled) {
       for (const key of ['certFile', 'keyFile'] as const) {
-        if (!c.serviceTls[key]) ctx.addIssue({ code: 'custom', path: ['serviceTls', key], message: 'is needed when serviceTls.enabled is true' });
+        if (!c.serviceTls[key])
+          ctx.addIssue({ code: 'custom', path: ['serviceTls', key], message: 'is needed when serviceTls.enabled is true' });
       }
     }
     if (c.catalogCache.pollMs * 2 > c.catalogCache.stalenessMs) {

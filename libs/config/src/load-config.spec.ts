@@ -31,7 +31,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'dev-only-insecure-jwt-secret-change-me-0123456789' })).toThrow(
       /JWT_SECRET/,
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one' }).jwt.secret).toHaveLength(32);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one', SERVICE_SECRET: 's'.repeat(32) }).jwt
+        .secret,
+    ).toHaveLength(32);
+  });
+
+  it('refuses a missing or short SERVICE_SECRET in production, and a short one anywhere, naming the variable', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one' };
+    expect(() => loadConfig(production)).toThrow(/^ {2}SERVICE_SECRET \(serviceAuth\.secret\)/m);
+    expect(() => loadConfig({ ...production, SERVICE_SECRET: 's'.repeat(31) })).toThrow(
+      /SERVICE_SECRET \(serviceAuth\.secret\): must be at least 32/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'development', SERVICE_SECRET: 'short' })).toThrow(/SERVICE_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'development' }).serviceAuth.secret).toBe('');
   });
 
   it('refuses to start in production without ADMIN_PASSWORD, and not elsewhere', () => {

@@ -114,7 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.join('.');
-      const name = sources.get(path) ?? envNameFor(path);
+      // The variable people set: the one given, else the short alias when there is one.
+      const name = sources.get(path) ?? Object.keys(ENV_ALIASES).find((alias) => ENV_ALIASES[alias] === path) ?? envNameFor(path);
       return `${name} (${path}): ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);

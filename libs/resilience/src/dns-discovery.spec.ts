@@ -66,6 +66,7 @@ describe('REGISTRY=dns against a DNS server', () => {
     const config = loadConfig({
       NODE_ENV: 'test',
       REGISTRY: 'dns',
+      SERVICE_SECRET: 'unit-test-service-secret-0123456789abcdef',
       REGISTRY_DNS_SERVER: `127.0.0.1:${dns.port}`,
       REGISTRY_POLL_MS: '100',
       REGISTRY_EXPIRE_MS: '400',

@@ -25,6 +25,7 @@ describe('REGISTRY=nats against a NATS server', () => {
     config = loadConfig({
       NODE_ENV: 'test',
       REGISTRY: 'nats',
+      SERVICE_SECRET: 'unit-test-service-secret-0123456789abcdef',
       NATS_URL: nats.url,
       NATS_SUBJECT_PREFIX: `unit${process.pid}.`,
       REGISTRY_POLL_MS: '200',
