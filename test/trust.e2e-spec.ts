@@ -32,7 +32,6 @@ function collectStrings(value: unknown): string[] {
 }
 
 const SERVICES = ['auth', 'user', 'movie', 'recommendation'] as const;
-const NO_HANDLER = /no matching message handler/i;
 const UNAUTHENTICATED = { status: 401, code: 1104 };
 const envelope = (data: unknown = {}, meta: Record<string, unknown> = {}) => ({ meta, data });
 

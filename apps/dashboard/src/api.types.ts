@@ -227,7 +227,7 @@ export interface paths {
     put?: never;
     /**
      * Log in: an access token and a refresh token
-     * @description Repeated failures for one account or address are throttled (429).
+     * @description Repeated failures from one address, for one account or any, are throttled with growing delays (429).
      */
     post: operations['login'];
     delete?: never;
