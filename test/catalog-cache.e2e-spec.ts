@@ -1,10 +1,11 @@
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { loadConfig } from '@app/config';
 import { CachedRead, MOVIE_PATTERNS } from '@app/contracts';
 import { createMovie } from './support/catalog';
 import { api, RunningSystem, startSystem } from './support/system';
 import { caller } from './support/tokens';
+import { serviceTcpClient } from './support/service-client';
 
 /** The promise in docs/services.md: a write is visible to every instance's reads this long after it was acknowledged. */
 const STALENESS_MS = loadConfig({ NODE_ENV: 'test' }).catalogCache.stalenessMs;
@@ -204,7 +205,7 @@ describe('catalog cache across instances (split mode, two movie instances)', () 
     asAdmin = api(system.baseUrl, admin.token);
     const movies = system.state().apps.filter((a) => a.service === 'movie');
     expect(movies).toHaveLength(2);
-    instances = movies.map((m) => ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: m.port } }));
+    instances = movies.map((m) => serviceTcpClient(m.port));
     await Promise.all(instances.map((c) => c.connect()));
   });
   afterAll(async () => {
