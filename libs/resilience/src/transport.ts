@@ -47,11 +47,15 @@ function tlsMaterial(config: AppConfig): TlsMaterial | undefined {
   return { ca: tls.caFile ? read(tls.caFile) : undefined, cert: read(tls.certFile), key: read(tls.keyFile) };
 }
 
-/** nats.js connection options for TLS to the NATS server (client certificate when one is configured). */
-export function natsTlsOptions(config: AppConfig): { tls?: { caFile?: string; certFile: string; keyFile: string } } {
-  const tls = config.serviceTls;
-  if (!tls.enabled) return {};
-  return { tls: { ...(tls.caFile ? { caFile: tls.caFile } : {}), certFile: tls.certFile, keyFile: tls.keyFile } };
+/**
+ * nats.js TLS options: a `tls://` NATS_URL asks for TLS to the NATS server, with the SERVICE_TLS_* files (when set) as
+ * the CA to trust and the client certificate to show. A plain `nats://` URL stays plain whatever SERVICE_TLS_ENABLED
+ * says, so that TLS on the TCP transport never breaks a local NATS registry.
+ */
+export function natsTlsOptions(config: AppConfig): { tls?: { caFile?: string; certFile?: string; keyFile?: string } } {
+  if (!config.nats.url.startsWith('tls://')) return {};
+  const { caFile, certFile, keyFile } = config.serviceTls;
+  return { tls: { ...(caFile ? { caFile } : {}), ...(certFile && keyFile ? { certFile, keyFile } : {}) } };
 }
 
 export function serverOptions(config: AppConfig, service: ServiceName, port: number): MicroserviceOptions {
