@@ -20,10 +20,6 @@ import { LoginService } from './login.service';
     }),
   ],
   controllers: [V1AuthController, V1UsersController, V2AuthController, V2UsersController],
-  providers: [
-    IdentityClient,
-    LoginService,
-    LoginThrottlerGuard,
-  ],
+  providers: [IdentityClient, LoginService, LoginThrottlerGuard],
 })
 export class IdentityModule {}
