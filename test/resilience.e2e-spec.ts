@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
@@ -22,8 +23,6 @@ const RESILIENCE_ENV = {
   RESILIENCE_RESET_TIMEOUT_MS: '1000',
   RESILIENCE_RESET_TIMEOUT_MAX_MS: '2000',
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --scale movie=3,1', (transport) => {
   const tcp = transport === 'tcp';

@@ -1,11 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, RunningSystem, startSystem } from './support/system';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 const IN_FLIGHT = 40;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The database server processes (not their node watchdog) started for this data folder. */
 function databasePids(dataDir: string): number[] {
   const pids: number[] = [];

@@ -1,8 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MoviesRepository } from '../movies/movies.repository';
 import { RatingAggregateRefresher, SETTLE_MS } from './rating-aggregate.refresher';
 import type { RatingsRepository } from './ratings.repository';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Ratings in memory; each recomputation reads them after a delay, like a database round trip. */
 function setup() {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
@@ -30,8 +31,6 @@ const STARTUP_WAIT_MS = 1500;
 const RETRY_MS = 1000;
 /** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
 const MODEL_REFRESH_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
