@@ -20,10 +20,13 @@ export function toRatingDto(r: RatingRecord): RatingDto {
 }
 
 const EXPORT_IDLE_MS = 60_000;
+/** How long a movie found to exist is taken to exist without asking the database again (see movieExists). */
+const KNOWN_MOVIE_MS = 500;
 
 @Injectable()
 export class RatingsService {
   private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
+  private readonly knownMovies = new Map<string, number>();
 
   constructor(
     private readonly ratings: RatingsRepository,
@@ -34,18 +37,18 @@ export class RatingsService {
 
   /**
    * The user's own rating of the movie, created or replaced. The rating document is the truth; the movie's
-   * aggregate is recomputed from the ratings and the change goes to the feed before the answer, so the caller reads
-   * its own write. No lock: writes of different users never wait for each other.
+   * aggregate gets the write's delta (recomputed from the ratings once the burst is over) and the change goes to the feed before the answer, so the caller reads
+   * its own write. No lock: writes of different users never wait for each other, and none scans the ratings.
    */
   async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
-    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     // One timestamp for what is stored and what is answered.
     const now = new Date();
     const before = await this.ratings.upsert(movieId, userId, dto.score, comment, now);
     await Promise.all([
       this.feed.record(before ? 'rating.changed' : 'rating.inserted', movieId, { userId, score: dto.score }),
-      this.aggregates.refresh(movieId),
+      this.aggregates.refresh(movieId, before ? { sum: dto.score - before.score, count: 0 } : { sum: dto.score, count: 1 }),
     ]);
     return toRatingDto(
       before
@@ -55,10 +58,27 @@ export class RatingsService {
   }
 
   async unrate(movieId: string, userId: string): Promise<void> {
-    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     const removed = await this.ratings.remove(movieId, userId);
     if (!removed) throw AppError.notFound('Rating not found');
-    await Promise.all([this.feed.record('rating.deleted', movieId, { userId }), this.aggregates.refresh(movieId)]);
+    await Promise.all([
+      this.feed.record('rating.deleted', movieId, { userId }),
+      this.aggregates.refresh(movieId, { sum: -removed.score, count: -1 }),
+    ]);
+  }
+
+  /**
+   * A burst of ratings of one movie asks the database once per KNOWN_MOVIE_MS whether the movie exists, not once
+   * per rating. A rating that races the movie's deletion is possible with or without this (the check and the write
+   * are two steps); deleting a movie removes its ratings, and a straggler is never read through the movie.
+   */
+  private async movieExists(movieId: string): Promise<boolean> {
+    const now = Date.now();
+    if ((this.knownMovies.get(movieId) ?? 0) > now) return true;
+    if (!(await this.movies.exists(movieId))) return false;
+    if (this.knownMovies.size > 10_000) this.knownMovies.clear();
+    this.knownMovies.set(movieId, now + KNOWN_MOVIE_MS);
+    return true;
   }
 
   async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {
