@@ -5,7 +5,6 @@ import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { CatalogCacheModule } from './catalog-cache/catalog-cache.module';
 import { WriteGate } from './database/write-gate';
-import { DemoHandler } from './demo/demo.handler';
 import { DemoSeeder } from './demo/demo.seeder';
 import { Genre, GenreSchema } from './genres/genre.schema';
 import { GenresHandler } from './genres/genres.handler';
@@ -41,7 +40,7 @@ export class MovieModule {
           { name: Change.name, schema: ChangeSchema },
         ]),
       ],
-      controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, ChangesHandler, DemoHandler],
+      controllers: [healthHandlerFor('movie'), MoviesHandler, GenresHandler, RatingsHandler, ChangesHandler],
       providers: [
         WriteGate,
         MoviesRepository,

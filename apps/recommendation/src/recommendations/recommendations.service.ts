@@ -45,6 +45,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private snapshotDirty = false;
   private modelStale = false;
   private snapshotting: Promise<void> | null = null;
+  /** The newest build being stored (for a restart's warm start); requests never wait for it. */
+  private storing: Promise<void> = Promise.resolve();
   private closing = false;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
@@ -107,7 +109,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     clearInterval(this.snapshotTimer);
     clearInterval(this.refreshTimer);
     await this.reader?.stop();
-    await this.saveSnapshotIfDirty();
+    await Promise.all([this.saveSnapshotIfDirty(), this.storing]);
   }
 
   /** Starts a build (or joins the one already queued) and returns its id at once; `repair` re-reads every rating first. */
@@ -274,8 +276,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.modelStale = false;
     const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
-    await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, Date.now() - started);
     this.model = model;
+    this.storeInBackground(model, builtAt, Date.now() - started);
     const summary = {
       builtAt: builtAt.toISOString(),
       users: model.users,
@@ -285,6 +287,22 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     };
     this.logger.log(`Model built: ${summary.users} users, ${summary.movies} movies, ${summary.ratings} ratings in ${summary.ms} ms`);
     return summary;
+  }
+
+  /**
+   * The stored build only serves a restart (answers from it at once instead of waiting for a rebuild): the model
+   * answers from memory as soon as it is built, and storing it (2,000 documents for 2,000 movies) runs behind,
+   * one build at a time. A failed store is logged; the previous stored build stays.
+   */
+  private storeInBackground(model: CfModel, builtAt: Date, ms: number): void {
+    const id = `${builtAt.getTime()}-${process.pid}`;
+    this.storing = this.storing
+      .then(async () => {
+        const t0 = Date.now();
+        await this.store.save(id, model, builtAt, ms);
+        this.logger.log(`Model ${id} stored in ${Date.now() - t0} ms`);
+      })
+      .catch((err: Error) => this.logger.warn(`Storing model ${id} failed: ${err.message}`));
   }
 
   private forgetOldStates(): void {
