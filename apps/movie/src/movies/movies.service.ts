@@ -6,7 +6,6 @@ import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from '../ratings/rating-aggregate.refresher';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';
-import { MovieRecord } from './movie.schema';
 import { MoviesRepository } from './movies.repository';
 
 @Injectable()
