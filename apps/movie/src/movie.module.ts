@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
@@ -31,6 +32,7 @@ export class MovieModule {
       module: MovieModule,
       imports: [
         ...serviceBaseImports('movie', config),
+        ScheduleModule.forRoot(),
         TokenModule,
         CatalogCacheModule,
         MongooseModule.forFeature([

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
@@ -19,6 +20,7 @@ export class RecommendationModule {
       module: RecommendationModule,
       imports: [
         ...serviceBaseImports('recommendation', config),
+        ScheduleModule.forRoot(),
         TokenModule,
         ResilienceModule.forServices(['movie']),
         MongooseModule.forFeature([

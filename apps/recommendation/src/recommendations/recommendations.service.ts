@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import {
@@ -31,6 +32,7 @@ const STARTUP_WAIT_MS = 1500;
 const RETRY_MS = 1000;
 /** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
 const MODEL_REFRESH_MS = 60_000;
+const FULL_REBUILD_JOB = 'recommendations.full-rebuild';
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
@@ -53,15 +55,13 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /** A rebuild asked for while one runs: it starts when that one ends, so it sees every rating given before the ask. */
   private queued: { id: number; repair: boolean } | null = null;
   private readonly states = new Map<number, RebuildState>();
-  private timer?: NodeJS.Timeout;
-  private snapshotTimer?: NodeJS.Timeout;
-  private refreshTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly catalog: MovieCatalogClient,
     private readonly store: ModelRepository,
     private readonly snapshots: RatingsSnapshotRepository,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -90,24 +90,23 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       },
     );
     this.started = this.catchUp();
-    this.snapshotTimer = setInterval(() => void this.saveSnapshotIfDirty(), SNAPSHOT_EVERY_MS);
-    this.snapshotTimer.unref();
-    this.refreshTimer = setInterval(() => {
-      if (this.modelStale && !this.running) this.startRebuild();
-    }, MODEL_REFRESH_MS);
-    this.refreshTimer.unref();
     const everySec = this.config.recommendation.rebuildIntervalSec;
-    if (everySec > 0) {
-      this.timer = setInterval(() => this.startRebuild(), everySec * 1000);
-      this.timer.unref();
-    }
+    if (everySec > 0) this.scheduler.addInterval(FULL_REBUILD_JOB, setInterval(() => this.startRebuild(), everySec * 1000).unref());
+  }
+
+  @Interval(SNAPSHOT_EVERY_MS)
+  saveSnapshotPeriodically(): Promise<void> {
+    return this.saveSnapshotIfDirty();
+  }
+
+  @Interval(MODEL_REFRESH_MS)
+  rebuildIfStale(): void {
+    if (this.modelStale && !this.running && !this.closing) this.startRebuild();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    clearInterval(this.timer);
-    clearInterval(this.snapshotTimer);
-    clearInterval(this.refreshTimer);
+    if (this.scheduler.doesExist('interval', FULL_REBUILD_JOB)) this.scheduler.deleteInterval(FULL_REBUILD_JOB);
     await this.reader?.stop();
     await Promise.all([this.saveSnapshotIfDirty(), this.storing]);
   }
