@@ -3,8 +3,7 @@ import { AppError, Page } from '@app/common';
 import { CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, rankByPopularity, ScoredMovie, UpdateMovieDto } from '@app/contracts';
 import { GenresService } from '../genres/genres.service';
 import { ChangeFeedService } from '../changes/change-feed.service';
-import { RatingAggregateRefresher } from '../ratings/rating-aggregate.refresher';
-import { RatingsRepository } from '../ratings/ratings.repository';
+import { MovieLifecycle } from './movie-lifecycle';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';
 import { MoviesRepository } from './movies.repository';
 
@@ -12,9 +11,8 @@ import { MoviesRepository } from './movies.repository';
 export class MoviesService {
   constructor(
     private readonly movies: MoviesRepository,
-    private readonly ratings: RatingsRepository,
     private readonly genres: GenresService,
-    private readonly aggregates: RatingAggregateRefresher,
+    private readonly lifecycle: MovieLifecycle,
     private readonly feed: ChangeFeedService,
   ) {}
 
@@ -46,14 +44,14 @@ export class MoviesService {
     if (!updated) throw AppError.notFound('Movie not found');
     await this.feed.record('movie.changed', id);
     // FerretDB rewrites the whole document on update: a rating refresh racing this edit may have been undone.
-    void this.aggregates.refresh(id);
+    this.lifecycle.changed(id);
     return toMovieDto(updated);
   }
 
-  /** Deleting a movie removes its ratings too. */
+  /** Deleting a movie removes what belongs to it (its ratings) before the change is announced. */
   async remove(id: string): Promise<void> {
     if (!(await this.movies.delete(id))) throw AppError.notFound('Movie not found');
-    await this.ratings.removeAllOfMovie(id);
+    await this.lifecycle.deleted(id);
     await this.feed.record('movie.deleted', id);
   }
 

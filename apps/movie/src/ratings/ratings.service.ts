@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
 import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
+import { MovieLifecycle } from '../movies/movie-lifecycle';
 import { MoviesRepository } from '../movies/movies.repository';
 import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from './rating-aggregate.refresher';
@@ -20,11 +21,14 @@ export function toRatingDto(r: RatingRecord): RatingDto {
 }
 
 const EXPORT_IDLE_MS = 60_000;
-/** How long a movie found to exist is taken to exist without asking the database again (see movieExists). */
-const KNOWN_MOVIE_MS = 500;
+/**
+ * How long a movie found to exist is taken to exist without asking the database again (see movieExists): the
+ * catalog's staleness bound across instances (docs/services.md); a deletion in this instance forgets it at once.
+ */
+const KNOWN_MOVIE_MS = 100;
 
 @Injectable()
-export class RatingsService {
+export class RatingsService implements OnModuleInit {
   private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
   private readonly knownMovies = new Map<string, number>();
 
@@ -33,7 +37,17 @@ export class RatingsService {
     private readonly movies: MoviesRepository,
     private readonly aggregates: RatingAggregateRefresher,
     private readonly feed: ChangeFeedService,
+    private readonly lifecycle: MovieLifecycle,
   ) {}
+
+  onModuleInit(): void {
+    // A deleted movie's ratings go with it; an edited movie's aggregate is recomputed (see MoviesService.update).
+    this.lifecycle.whenDeleted((movieId) => {
+      this.knownMovies.delete(movieId);
+      return this.ratings.removeAllOfMovie(movieId);
+    });
+    this.lifecycle.whenChanged((movieId) => this.aggregates.refresh(movieId));
+  }
 
   /**
    * The user's own rating of the movie, created or replaced. The rating document is the truth; the movie's
@@ -69,8 +83,9 @@ export class RatingsService {
 
   /**
    * A burst of ratings of one movie asks the database once per KNOWN_MOVIE_MS whether the movie exists, not once
-   * per rating. A rating that races the movie's deletion is possible with or without this (the check and the write
-   * are two steps); deleting a movie removes its ratings, and a straggler is never read through the movie.
+   * per rating; a movie deleted by another instance may take a rating for that long. (A rating that races a
+   * deletion is possible anyway: the check and the write are two steps.) Deleting a movie removes its ratings, and
+   * a straggler is never read through the movie.
    */
   private async movieExists(movieId: string): Promise<boolean> {
     const now = Date.now();
