@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TokenModule } from '@app/auth';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
+import { ResilienceModule } from '@app/resilience';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { CatalogCacheModule } from './catalog-cache/catalog-cache.module';
@@ -33,6 +34,8 @@ export class MovieModule {
       imports: [
         ...serviceBaseImports('movie', config),
         TokenModule,
+        // Only for reading the auth service's revocations (every verifier does; docs/services.md).
+        ResilienceModule.forServices(['auth']),
         CatalogCacheModule,
         MongooseModule.forFeature([
           { name: Movie.name, schema: MovieSchema },
@@ -54,6 +57,7 @@ export class MovieModule {
         GenresService,
         RatingsService,
         DemoSeeder,
+        ...revocationsFromAuthService('movie'),
       ],
       exports: [DemoSeeder],
     };

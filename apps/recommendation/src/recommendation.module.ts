@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TokenModule } from '@app/auth';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
@@ -20,7 +20,8 @@ export class RecommendationModule {
       imports: [
         ...serviceBaseImports('recommendation', config),
         TokenModule,
-        ResilienceModule.forServices(['movie']),
+        // auth: only to read its revocations (every verifier does; docs/services.md).
+        ResilienceModule.forServices(['movie', 'auth']),
         MongooseModule.forFeature([
           { name: Similarity.name, schema: SimilaritySchema },
           { name: Build.name, schema: BuildSchema },
@@ -29,7 +30,7 @@ export class RecommendationModule {
         ]),
       ],
       controllers: [healthHandlerFor('recommendation'), RecommendationsHandler],
-      providers: [ModelRepository, RatingsSnapshotRepository, MovieCatalogClient, RecommendationsService],
+      providers: [ModelRepository, RatingsSnapshotRepository, MovieCatalogClient, RecommendationsService, ...revocationsFromAuthService('recommendation')],
     };
   }
 }

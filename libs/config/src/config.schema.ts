@@ -117,6 +117,10 @@ export const configSchema = z
       pollMs: positiveInt,
     }),
     shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+    sessions: z.object({
+      /** How often every verifier reads the auth service's revocations (and auth the user service's security events). */
+      pollMs: z.number().int().min(10).max(250),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.catalogCache.pollMs * 2 > c.catalogCache.stalenessMs) {

@@ -7,3 +7,4 @@ export * from './conditional-read';
 export * from './recommendations';
 export * from './changes';
 export * from './change-feed.reader';
+export * from './sessions';

@@ -4,6 +4,7 @@ import { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { USER_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
+import { RevocationsService } from '../sessions/revocations.service';
 import { RefreshTokenRecord, RefreshTokensRepository } from './refresh-tokens.repository';
 import { hashRefreshToken, TokensService } from './tokens.service';
 
@@ -16,6 +17,7 @@ describe('TokensService', () => {
   let repo: RefreshTokensRepository;
   let userCalls: jest.Mock;
   let service: TokensService;
+  let revocations: { endSession: jest.Mock };
 
   beforeEach(() => {
     rows = new Map();
@@ -38,7 +40,8 @@ describe('TokensService', () => {
       throw new Error(`unexpected ${pattern}`);
     });
     const registry = { client: () => ({ send: userCalls }) } as unknown as ServiceRegistry;
-    service = new TokensService(repo, registry, verifier, new JwtService({ secret: verifier.key as unknown as string }), config);
+    revocations = { endSession: jest.fn(async () => undefined) };
+    service = new TokensService(repo, revocations as unknown as RevocationsService, registry, verifier, new JwtService({ secret: verifier.key as unknown as string }), config);
   });
 
   it('issues an access token the shared verifier accepts, with the expected claims', async () => {
