@@ -12,7 +12,7 @@ const ABSENT = '0123456789abcdef01234567';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function cacheLookups(baseUrl: string, outcome: string): Promise<number> {
-  const text = (await api(baseUrl).get<string>('/metrics')).body;
+  const text = (await api(baseUrl, caller('admin').token).get<string>('/metrics')).body;
   const line = text.split('\n').find((l) => l.startsWith(`catalog_cache_lookups_total{outcome="${outcome}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -247,7 +247,7 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   });
 
   it('shows breaker states, call outcomes and HTTP requests in /metrics', async () => {
-    const res = await fetch(`${system.baseUrl}/metrics`);
+    const res = await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
     const text = await res.text();
     expect(text).toMatch(
       new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}",group="read"\\} 0`),

@@ -69,6 +69,39 @@ async function sigtermWithRequestsInFlight(system: RunningSystem) {
 }
 
 describe('graceful shutdown', () => {
+  it('one process: Ctrl-C (SIGINT to the whole process group) 30 ms after 40 requests answers all 40 and stops the database last', async () => {
+    const system = await startSystem({ detached: true, env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
+    const db = databasePids(system.dataDir);
+    expect(db.length).toBeGreaterThan(0);
+    // Held in flight by a paused database: a group signal that reached the database would end it when it resumes.
+    db.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    let resumed = false;
+    const resume = () => {
+      if (!resumed) db.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      resumed = true;
+    };
+    try {
+      const exited = new Promise<number | null>((resolve) => system.proc.once('exit', (code) => resolve(code)));
+      const requests = Array.from({ length: IN_FLIGHT }, () =>
+        fetch(`${system.baseUrl}/health/ready`).then(
+          (r) => r.status,
+          (err: Error & { cause?: { code?: string } }) => `failed: ${err.cause?.code ?? err.message}`,
+        ),
+      );
+      await sleep(30);
+      process.kill(-system.proc.pid!, 'SIGINT');
+      await sleep(200);
+      resume();
+      expect(await Promise.all(requests)).toEqual(Array(IN_FLIGHT).fill(200));
+      expect(await exited).toBe(0);
+      expect(system.output()).toMatch(/SIGINT received: draining/);
+      expect(databasePids(system.dataDir)).toEqual([]);
+    } finally {
+      resume();
+      await system.stop('SIGKILL');
+    }
+  });
+
   it('one process: SIGTERM with 40 requests in flight answers all of them, refuses new ones and exits 0', async () => {
     const system = await startSystem({ env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
     try {

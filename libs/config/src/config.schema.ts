@@ -117,6 +117,11 @@ export const configSchema = z
       pollMs: positiveInt,
     }),
     shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+    metrics: z.object({
+      /** A separate port serving /metrics without a token (0: none; the public port serves it to admins only). */
+      port,
+      host: z.string().min(1),
+    }),
     sessions: z.object({
       /** How often every verifier reads the auth service's revocations (and auth the user service's security events). */
       pollMs: z.number().int().min(10).max(250),
@@ -137,10 +142,21 @@ export const configSchema = z
     if (c.jwt.secret === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['jwt', 'secret'], message: 'the development default is refused in production' });
     }
-    if (!c.user.adminPassword) {
+    const adminPassword = c.user.adminPassword;
+    if (!adminPassword) {
       ctx.addIssue({ code: 'custom', path: ['user', 'adminPassword'], message: 'ADMIN_PASSWORD must be set in production' });
+    } else if (adminPassword.length < ADMIN_PASSWORD_MIN || adminPassword.toLowerCase() === ADMIN_USERNAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['user', 'adminPassword'],
+        message: `ADMIN_PASSWORD must have at least ${ADMIN_PASSWORD_MIN} characters and must not be the username ('${ADMIN_USERNAME}') in production`,
+      });
     }
   });
+
+/** The first account's name, and the shortest admin password production accepts. */
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD_MIN = 12;
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
 

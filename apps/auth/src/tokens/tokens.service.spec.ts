@@ -114,4 +114,32 @@ describe('TokensService', () => {
     await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
     expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
   });
+
+  it('puts the session id (the refresh token family) and its start into access tokens, and keeps both on refresh', async () => {
+    const before = Date.now();
+    const pair = await service.login({ username: 'alice', password: 'pw' });
+    const first = verifier.verify(pair.accessToken);
+    expect(first.sid).toBe(rows.get(hashRefreshToken(pair.refreshToken!))!.familyId);
+    expect(first.sat).toBeGreaterThanOrEqual(before);
+    const second = verifier.verify((await service.refresh(pair.refreshToken!)).accessToken);
+    expect(second).toMatchObject({ sid: first.sid, sat: first.sat });
+    expect(verifier.verify((await service.login({ username: 'alice', password: 'pw', withRefreshToken: false })).accessToken).sid).toMatch(/-/);
+  });
+
+  it('logout ends the refresh token family and the bearer token session', async () => {
+    const laptop = await service.login({ username: 'alice', password: 'pw' });
+    const phone = await service.login({ username: 'alice', password: 'pw' });
+    await service.logout(laptop.refreshToken!, phone.accessToken);
+    expect(revocations.endSession.mock.calls.map((c) => c[0]).sort()).toEqual(
+      [verifier.verify(laptop.accessToken).sid, verifier.verify(phone.accessToken).sid].sort(),
+    );
+    await expect(service.refresh(laptop.refreshToken!)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses a refresh of a session that started before every session of the user ended (password change, delete)', async () => {
+    const pair = await service.login({ username: 'alice', password: 'pw' });
+    verifier.revocations.apply([{ pos: 'p1', kind: 'user', userId: USER.id, at: Date.now() + 1, expiresAt: Date.now() + 60_000 }]);
+    await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
+    expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
+  });
 });
