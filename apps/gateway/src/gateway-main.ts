@@ -23,6 +23,15 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   const metrics = config.metrics.port ? await startMetricsServer(config.metrics.port, config.metrics.host) : undefined;
   installShutdown(
     () => [
+      // Readiness is 503 already; requests already sent (still in the accept queue, or connected but not yet read) are
+      // served: closing the listener at once would reset them. Kubernetes adds its own pause (preStop) before the signal.
+      {
+        name: 'grace',
+        run: async () => {
+          await new Promise<void>((done) => setTimeout(done, config.shutdown.graceMs));
+          drain.refusing = true;
+        },
+      },
       // Nest closes module resources (the service clients) before its HTTP server: stop HTTP first so requests in flight can finish.
       { name: 'gateway http', run: () => app.getHttpAdapter().getInstance().close() },
       { name: 'gateway', run: () => app.close() },

@@ -116,7 +116,11 @@ export const configSchema = z
       stalenessMs: positiveInt,
       pollMs: positiveInt,
     }),
-    shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+    shutdown: z.object({
+      drainTimeoutMs: z.number().int().min(0),
+      /** After a signal the gateway keeps accepting (readiness already 503) this long before it closes its listener. */
+      graceMs: z.number().int().min(0).max(60_000),
+    }),
     metrics: z.object({
       /** A separate port serving /metrics without a token (0: none; the public port serves it to admins only). */
       port,
