@@ -22,12 +22,17 @@ describe('foundation: one-process mode', () => {
   it('tells anonymous callers only up or down per service; hosts, pids, ports and versions are for admins', async () => {
     const anonymous = await api(system.baseUrl).get('/health/ready');
     expect(anonymous.status).toBe(200);
-    for (const name of ['gateway', 'auth', 'user', 'movie', 'recommendation']) expect(anonymous.body.details[name]).toEqual({ status: 'up' });
+    for (const name of ['gateway', 'auth', 'user', 'movie', 'recommendation'])
+      expect(anonymous.body.details[name]).toEqual({ status: 'up' });
     expect(JSON.stringify(anonymous.body)).not.toMatch(/@|127\.0\.0\.1|instance|version|registry/);
     const forged = await api(system.baseUrl, caller('user').token).get('/health/ready');
     expect(forged.body.details.movie).toEqual({ status: 'up' });
     const admin = await api(system.baseUrl, caller('admin').token).get('/health/ready');
-    expect(admin.body.details.movie).toMatchObject({ status: 'up', instance: expect.stringMatching(/^movie@.+:\d+:\d+$/), version: expect.any(String) });
+    expect(admin.body.details.movie).toMatchObject({
+      status: 'up',
+      instance: expect.stringMatching(/^movie@.+:\d+:\d+$/),
+      version: expect.any(String),
+    });
   });
 
   it('answers liveness', async () => {

@@ -19,12 +19,16 @@ async function msUntilAll(checks: Check[], since: number): Promise<number> {
     const results = await Promise.all(checks.map((c) => c()));
     const elapsed = Date.now() - since;
     if (results.every(Boolean)) return elapsed;
-    if (elapsed > 5000) throw new Error(`still accepted after 5 s: ${results.map((r, i) => `#${i} ${r ? 'refused' : 'accepted'}`).join(', ')}`);
+    if (elapsed > 5000)
+      throw new Error(`still accepted after 5 s: ${results.map((r, i) => `#${i} ${r ? 'refused' : 'accepted'}`).join(', ')}`);
     await sleep(20);
   }
 }
 
-const status = (expected: number, call: () => Promise<{ status: number }>): Check => async () => (await call()).status === expected;
+const status =
+  (expected: number, call: () => Promise<{ status: number }>): Check =>
+  async () =>
+    (await call()).status === expected;
 
 /** Every service that verifies tokens again, called directly (split mode), refuses the token with 401. */
 const serviceRefuses =
@@ -75,7 +79,10 @@ function sessionScenarios(setup: () => Setup) {
     const user = await createUser(gateways[0], adminToken, { prefix: 'pwchange' });
     const second = await loginV2(gateways[gateways.length - 1], user.username, user.password);
     const newPassword = `new-${user.password}`;
-    const change = await api(gateways[0], user.token).patch(`/api/v2/users/${user.id}`, { password: newPassword, currentPassword: user.password });
+    const change = await api(gateways[0], user.token).patch(`/api/v2/users/${user.id}`, {
+      password: newPassword,
+      currentPassword: user.password,
+    });
     expect(change.status).toBe(200);
     const since = Date.now();
     const checks = gateways.flatMap((g) => [status(401, me(g, user.token)), status(401, me(g, second.accessToken))]);

@@ -56,4 +56,3 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   );
   return app;
 }
-

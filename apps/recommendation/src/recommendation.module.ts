@@ -30,7 +30,13 @@ export class RecommendationModule {
         ]),
       ],
       controllers: [healthHandlerFor('recommendation'), RecommendationsHandler],
-      providers: [ModelRepository, RatingsSnapshotRepository, MovieCatalogClient, RecommendationsService, ...revocationsFromAuthService('recommendation')],
+      providers: [
+        ModelRepository,
+        RatingsSnapshotRepository,
+        MovieCatalogClient,
+        RecommendationsService,
+        ...revocationsFromAuthService('recommendation'),
+      ],
     };
   }
 }

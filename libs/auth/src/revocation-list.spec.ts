@@ -17,7 +17,13 @@ describe('RevocationList', () => {
     sat: now - 10_000,
     ...over,
   });
-  const event = (e: Partial<RevocationEvent>): RevocationEvent => ({ pos: String(Math.random()), kind: 'session', at: now, expiresAt: later, ...e });
+  const event = (e: Partial<RevocationEvent>): RevocationEvent => ({
+    pos: String(Math.random()),
+    kind: 'session',
+    at: now,
+    expiresAt: later,
+    ...e,
+  });
 
   it('refuses an ended session and leaves other sessions of the user alone', () => {
     const list = new RevocationList();
@@ -42,7 +48,10 @@ describe('RevocationList', () => {
     const list = new RevocationList();
     list.apply([event({ kind: 'role', userId: 'u1', role: 'user', at: now - 5000 })]);
     expect(list.check(claims()).role).toBe('user');
-    list.apply([event({ kind: 'role', userId: 'u1', role: 'admin', at: now }), event({ kind: 'role', userId: 'u1', role: 'user', at: now - 1 })]);
+    list.apply([
+      event({ kind: 'role', userId: 'u1', role: 'admin', at: now }),
+      event({ kind: 'role', userId: 'u1', role: 'user', at: now - 1 }),
+    ]);
     expect(list.check(claims({ role: 'user' })).role).toBe('admin');
     expect(list.check(claims({ sat: now + 1, role: 'user' })).role).toBe('user');
   });
@@ -51,6 +60,8 @@ describe('RevocationList', () => {
     const list = new RevocationList();
     list.apply([event({ kind: 'session', sid: 's1', expiresAt: now - 1 }), event({ kind: 'user', userId: 'service:movie' })]);
     expect(list.check(claims())).toMatchObject({ sid: 's1' });
-    expect(list.check(claims({ sub: 'service:movie', role: 'service', sid: undefined, sat: undefined }))).toMatchObject({ role: 'service' });
+    expect(list.check(claims({ sub: 'service:movie', role: 'service', sid: undefined, sat: undefined }))).toMatchObject({
+      role: 'service',
+    });
   });
 });

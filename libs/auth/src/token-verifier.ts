@@ -28,7 +28,13 @@ export function claimsOrThrow(value: unknown): AccessClaims {
 function isClaims(value: unknown): value is AccessClaims {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
-  return typeof c.sub === 'string' && typeof c.name === 'string' && typeof c.role === 'string' && typeof c.exp === 'number' && typeof c.jti === 'string';
+  return (
+    typeof c.sub === 'string' &&
+    typeof c.name === 'string' &&
+    typeof c.role === 'string' &&
+    typeof c.exp === 'number' &&
+    typeof c.jti === 'string'
+  );
 }
 
 /** The one place tokens are verified: the gateway's passport strategy and every guarding service use it. */

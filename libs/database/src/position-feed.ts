@@ -16,7 +16,8 @@ export class PositionFeed<T extends { _id: string }> {
     const started = Date.now();
     const pos = this.positions.next();
     await this.model.insertMany([{ ...entry, _id: pos } as unknown as T]);
-    if (Date.now() - started > CHANGE_FEED_OVERLAP_MS / 2) await this.model.insertMany([{ ...entry, _id: this.positions.next() } as unknown as T]);
+    if (Date.now() - started > CHANGE_FEED_OVERLAP_MS / 2)
+      await this.model.insertMany([{ ...entry, _id: this.positions.next() } as unknown as T]);
     return pos;
   }
 

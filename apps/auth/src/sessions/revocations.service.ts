@@ -22,7 +22,11 @@ export function toRevocationEvent(r: Revocation): RevocationEvent {
 }
 
 /** Reads the revocation feed: an entry is removed only once nothing it applies to can be valid, so a reader never has a gap. */
-export async function readRevocations(repo: RevocationsRepository, after: string | undefined, limit: number): Promise<FeedPage<RevocationEvent>> {
+export async function readRevocations(
+  repo: RevocationsRepository,
+  after: string | undefined,
+  limit: number,
+): Promise<FeedPage<RevocationEvent>> {
   return { events: (await repo.after(after, limit)).map(toRevocationEvent), horizon: positionAt(0) };
 }
 
@@ -65,10 +69,23 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
       const source = `user:${e.pos}`;
       if (await this.revocations.hasSource(source)) continue;
       if (e.type === 'role') {
-        await this.revocations.append({ kind: 'role', userId: e.userId, role: e.role, at: e.at, expiresAt: new Date(e.at + this.accessTtlMs()), source });
+        await this.revocations.append({
+          kind: 'role',
+          userId: e.userId,
+          role: e.role,
+          at: e.at,
+          expiresAt: new Date(e.at + this.accessTtlMs()),
+          source,
+        });
       } else {
         // Kept as long as a refresh token lives: a refresh from a session that started before is refused even if its row escaped.
-        await this.revocations.append({ kind: 'user', userId: e.userId, at: e.at, expiresAt: new Date(e.at + this.config.jwt.refreshTtlDays * DAY_MS), source });
+        await this.revocations.append({
+          kind: 'user',
+          userId: e.userId,
+          at: e.at,
+          expiresAt: new Date(e.at + this.config.jwt.refreshTtlDays * DAY_MS),
+          source,
+        });
         const revoked = await this.refreshTokens.revokeUserBefore(e.userId, new Date(e.at), new Date());
         this.logger.log({ userId: e.userId, reason: e.type, refreshTokens: revoked }, 'Ended every session of a user');
       }

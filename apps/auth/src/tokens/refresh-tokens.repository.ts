@@ -48,7 +48,9 @@ export class RefreshTokensRepository {
 
   /** Every live token of the user created before `before` (a password change, a delete); `trusted`: sanitizeFilter is on. */
   async revokeUserBefore(userId: string, before: Date, at: Date): Promise<number> {
-    const result = await this.model.updateMany({ userId, revokedAt: null, createdAt: trusted({ $lt: before }) }, { $set: { revokedAt: at } }).exec();
+    const result = await this.model
+      .updateMany({ userId, revokedAt: null, createdAt: trusted({ $lt: before }) }, { $set: { revokedAt: at } })
+      .exec();
     return result.modifiedCount;
   }
 

@@ -34,7 +34,11 @@ import { TokensService } from './tokens.service';
     RevocationsService,
     SecurityEventsFollower,
     // This service's own verifier reads the revocations straight from its database.
-    { provide: REVOCATION_SOURCE, inject: [RevocationsRepository], useFactory: (repo: RevocationsRepository) => readRevocations.bind(null, repo) },
+    {
+      provide: REVOCATION_SOURCE,
+      inject: [RevocationsRepository],
+      useFactory: (repo: RevocationsRepository) => readRevocations.bind(null, repo),
+    },
     RevocationFollower,
   ],
 })

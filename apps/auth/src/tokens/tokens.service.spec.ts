@@ -41,7 +41,14 @@ describe('TokensService', () => {
     });
     const registry = { client: () => ({ send: userCalls }) } as unknown as ServiceRegistry;
     revocations = { endSession: jest.fn(async () => undefined) };
-    service = new TokensService(repo, revocations as unknown as RevocationsService, registry, verifier, new JwtService({ secret: verifier.key as unknown as string }), config);
+    service = new TokensService(
+      repo,
+      revocations as unknown as RevocationsService,
+      registry,
+      verifier,
+      new JwtService({ secret: verifier.key as unknown as string }),
+      config,
+    );
   });
 
   it('issues an access token the shared verifier accepts, with the expected claims', async () => {
@@ -123,7 +130,9 @@ describe('TokensService', () => {
     expect(first.sat).toBeGreaterThanOrEqual(before);
     const second = verifier.verify((await service.refresh(pair.refreshToken!)).accessToken);
     expect(second).toMatchObject({ sid: first.sid, sat: first.sat });
-    expect(verifier.verify((await service.login({ username: 'alice', password: 'pw', withRefreshToken: false })).accessToken).sid).toMatch(/-/);
+    expect(verifier.verify((await service.login({ username: 'alice', password: 'pw', withRefreshToken: false })).accessToken).sid).toMatch(
+      /-/,
+    );
   });
 
   it('logout ends the refresh token family and the bearer token session', async () => {

@@ -26,7 +26,9 @@ export class SecurityEventsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.trimTimer = setInterval(() => {
-      this.events.trimBefore(positionAt(Date.now() - this.retentionMs)).catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
+      this.events
+        .trimBefore(positionAt(Date.now() - this.retentionMs))
+        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
     }, TRIM_EVERY_MS);
     this.trimTimer.unref();
   }

@@ -175,7 +175,12 @@ describe('UsersService rules', () => {
       await service.onApplicationBootstrap();
       expect(repo.create).not.toHaveBeenCalled();
       store.clear();
-      const seeded = new UsersService(repo, hasher, events as unknown as SecurityEventsService, loadConfig({ NODE_ENV: 'test', ADMIN_PASSWORD: 's3cret-admin' }));
+      const seeded = new UsersService(
+        repo,
+        hasher,
+        events as unknown as SecurityEventsService,
+        loadConfig({ NODE_ENV: 'test', ADMIN_PASSWORD: 's3cret-admin' }),
+      );
       await seeded.onApplicationBootstrap();
       expect(repo.create).toHaveBeenCalledWith({ username: 'admin', passwordHash: 'hash:s3cret-admin', role: 'admin' });
     });

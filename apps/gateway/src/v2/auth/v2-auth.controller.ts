@@ -60,7 +60,8 @@ export class V2AuthController {
   @ApiOperation({
     operationId: 'logout',
     summary: 'End the session the refresh token belongs to',
-    description: 'Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.',
+    description:
+      'Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.',
   })
   @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
   @ApiErrors(...BODY_ERRORS, 401)
