@@ -72,6 +72,12 @@ export class HealthController {
   }
 
   private async check(reply: FastifyReply): Promise<Record<string, unknown>> {
+    if (this.drain.draining) {
+      // Shutting down: 503 at once, without asking the services (a slow database must not hold the answer up).
+      const gateway = { gateway: { status: 'down', reason: 'shutting down' } };
+      reply.status(503);
+      return { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Not ready: gateway', status: 'error', error: gateway, details: gateway };
+    }
     const retryAfter: number[] = [];
     try {
       return await this.health.check([
