@@ -47,7 +47,8 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   };
   const ready = async () => {
     const started = performance.now();
-    const res = await api(system.baseUrl).get('/health/ready');
+    // Which instance answered, and why a service is down, are an admin's details.
+    const res = await api(system.baseUrl, admin).get('/health/ready');
     return { ...res, ms: performance.now() - started };
   };
   /** Readiness calls drive the breakers (each sends one health call per service); wait until every movie breaker is closed. */
