@@ -21,13 +21,20 @@ export class RevocationFollower implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('Revocations');
   private readonly reader: ChangeFeedReader<RevocationEvent>;
   private warnedAt = 0;
+  /** When the feed last answered (ms): the auth service answers from its list only while this is recent. */
+  lastReadAt = 0;
 
   constructor(
     list: RevocationList,
     @Inject(REVOCATION_SOURCE) source: ChangeSource<RevocationEvent>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.reader = new ChangeFeedReader<RevocationEvent>(source, async (events) => list.apply(events), undefined, {
+    const tracked: ChangeSource<RevocationEvent> = async (after, limit) => {
+      const page = await source(after, limit);
+      this.lastReadAt = Date.now();
+      return page;
+    };
+    this.reader = new ChangeFeedReader<RevocationEvent>(tracked, async (events) => list.apply(events), undefined, {
       idleMs: config.sessions.pollMs,
       onError: (err) => this.warn(err),
     });

@@ -65,3 +65,16 @@ describe('RevocationList', () => {
     });
   });
 });
+
+describe('RevocationList as the feed the auth service answers', () => {
+  it('answers live entries after a position in position order, late arrivals included, each once', () => {
+    const list = new RevocationList();
+    const e = (pos: string): RevocationEvent => ({ pos, kind: 'session', sid: pos, at: 0, expiresAt: Date.now() + 60_000 });
+    list.apply([e('0000000000001-a'), e('0000000000003-a')]);
+    list.apply([e('0000000000002-b'), e('0000000000003-a')]);
+    expect(list.after(undefined, 10).map((x) => x.pos)).toEqual(['0000000000001-a', '0000000000002-b', '0000000000003-a']);
+    expect(list.after('0000000000001-a', 10).map((x) => x.pos)).toEqual(['0000000000002-b', '0000000000003-a']);
+    expect(list.after('0000000000002-b', 1).map((x) => x.pos)).toEqual(['0000000000003-a']);
+    expect(list.after('0000000000003-a', 10)).toEqual([]);
+  });
+});

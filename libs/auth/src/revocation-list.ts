@@ -21,12 +21,16 @@ const PRUNE_EVERY_MS = 60_000;
 export class RevocationList {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, UserState>();
+  /** The live entries in position order: the auth service answers the feed from here (verifiers need not reach its database). */
+  private entries: RevocationEvent[] = [];
+  private readonly positions = new Set<string>();
   private prunedAt = Date.now();
 
   apply(events: readonly RevocationEvent[]): void {
     const now = Date.now();
     for (const e of events) {
-      if (e.expiresAt <= now) continue;
+      if (e.expiresAt <= now || this.positions.has(e.pos)) continue;
+      this.keep(e);
       if (e.kind === 'session' && e.sid) {
         this.sessions.set(e.sid, Math.max(e.expiresAt, this.sessions.get(e.sid) ?? 0));
       } else if (e.userId && (e.kind === 'user' || (e.kind === 'role' && e.role))) {
@@ -58,12 +62,35 @@ export class RevocationList {
     return this.sessions.has(sid) || startedAt < (this.users.get(userId)?.endedBefore ?? 0);
   }
 
+  /** Live entries after a position, in position order (the auth service's `auth.revocations` answer). */
+  after(after: string | undefined, limit: number): RevocationEvent[] {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (after !== undefined && lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.entries[mid].pos <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.entries.slice(lo, lo + limit);
+  }
+
   get size(): { sessions: number; users: number } {
     return { sessions: this.sessions.size, users: this.users.size };
   }
 
+  private keep(e: RevocationEvent): void {
+    this.positions.add(e.pos);
+    const last = this.entries[this.entries.length - 1];
+    this.entries.push(e);
+    // Late arrivals (an older position seen after a newer one) are rare: sort only then.
+    if (last && last.pos > e.pos) this.entries.sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0));
+  }
+
   private prune(now: number): void {
     this.prunedAt = now;
+    const expired = this.entries.filter((e) => e.expiresAt <= now);
+    for (const e of expired) this.positions.delete(e.pos);
+    if (expired.length) this.entries = this.entries.filter((e) => e.expiresAt > now);
     for (const [sid, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(sid);
     for (const [id, state] of this.users) if (state.expiresAt <= now) this.users.delete(id);
   }
