@@ -11,7 +11,7 @@ import { caller } from './support/tokens';
 const STALENESS_MS = loadConfig({ NODE_ENV: 'test' }).catalogCache.stalenessMs;
 const ABSENT = '0123456789abcdef01234567';
 async function cacheLookups(baseUrl: string, outcome: string): Promise<number> {
-  const text = (await api(baseUrl).get<string>('/metrics')).body;
+  const text = (await api(baseUrl, caller('admin').token).get<string>('/metrics')).body;
   const line = text.split('\n').find((l) => l.startsWith(`catalog_cache_lookups_total{outcome="${outcome}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -24,6 +24,8 @@ export interface StartOptions {
   args?: string[];
   /** Keep the data folder between start and stop (for restart tests). */
   dataDir?: string;
+  /** Its own process group (as a shell runs `npm start`), so a test can signal the whole group: process.kill(-pid). */
+  detached?: boolean;
 }
 
 export interface RunningSystem {
@@ -60,6 +62,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TokenModule } from '@app/auth';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
+import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { ChangesModule } from './changes/changes.module';
 import { DemoModule } from './demo/demo.module';
@@ -19,6 +20,8 @@ export class MovieModule {
         ...serviceBaseImports('movie', config),
         ScheduleModule.forRoot(),
         TokenModule,
+        // Only for reading the auth service's revocations (every verifier does; docs/services.md).
+        ResilienceModule.forServices(['auth']),
         ChangesModule,
         GenresModule,
         MoviesModule,
@@ -26,6 +29,7 @@ export class MovieModule {
         DemoModule,
       ],
       controllers: [healthHandlerFor('movie')],
+      providers: [...revocationsFromAuthService('movie')],
       exports: [DemoModule],
     };
   }

@@ -31,7 +31,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'dev-only-insecure-jwt-secret-change-me-0123456789' })).toThrow(
       /JWT_SECRET/,
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one' }).jwt.secret).toHaveLength(32);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one-at-last' }).jwt.secret,
+    ).toHaveLength(32);
+  });
+
+  it('refuses an ADMIN_PASSWORD in production that is short, the username or admin, naming the variable', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    for (const bad of ['admin', 'ADMIN', 'x'.repeat(11)]) {
+      expect(() => loadConfig({ ...production, ADMIN_PASSWORD: bad })).toThrow(
+        /ADMIN_PASSWORD \(user\.adminPassword\): ADMIN_PASSWORD must have at least 12/,
+      );
+    }
+    expect(loadConfig({ ...production, ADMIN_PASSWORD: 'x'.repeat(12) }).user.adminPassword).toHaveLength(12);
+    expect(loadConfig({ NODE_ENV: 'development', ADMIN_PASSWORD: 'admin' }).user.adminPassword).toBe('admin');
   });
 
   it('refuses to start in production without ADMIN_PASSWORD, and not elsewhere', () => {

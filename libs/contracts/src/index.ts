@@ -8,3 +8,4 @@ export * from './recommendations';
 export * from './changes';
 export * from './change-feed.reader';
 export * from './popularity';
+export * from './sessions';

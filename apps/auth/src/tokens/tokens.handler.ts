@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AUTH_PATTERNS, LoginPayload, RefreshTokenPayload, TokenPair } from '@app/contracts';
+import { AUTH_PATTERNS, LoginPayload, LogoutPayload, RefreshTokenPayload, TokenPair } from '@app/contracts';
 import { TokensService } from './tokens.service';
 
 /** Public patterns: the credentials or the refresh token are the proof. */
@@ -19,8 +19,8 @@ export class TokensHandler {
   }
 
   @MessagePattern(AUTH_PATTERNS.logout)
-  async logout(@Payload('data') dto: RefreshTokenPayload): Promise<{ revoked: true }> {
-    await this.tokens.logout(dto.refreshToken);
+  async logout(@Payload('data') dto: LogoutPayload): Promise<{ revoked: true }> {
+    await this.tokens.logout(dto.refreshToken, dto.accessToken);
     return { revoked: true };
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, changePosition, positionAt } from '@app/contracts';
+import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, FeedPositions, positionAt } from '@app/contracts';
 import { Change, ChangeRecord } from './change.schema';
 import { ChangesRepository } from './changes.repository';
 
@@ -29,9 +29,7 @@ export function toChangeEvent(r: ChangeRecord): ChangeEvent {
 @Injectable()
 export class ChangeFeedService {
   private readonly logger = new Logger('ChangeFeed');
-  private readonly writer = randomBytes(4).toString('hex');
-  private lastMs = 0;
-  private seq = 0;
+  private readonly positions = new FeedPositions(randomBytes(4).toString('hex'));
   private pending: { change: Change; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
@@ -87,12 +85,7 @@ export class ChangeFeedService {
     return { events: rows.map(toChangeEvent), horizon };
   }
 
-  /** Never goes back, even if the clock does. */
   private nextPosition(): string {
-    const now = Date.now();
-    if (now > this.lastMs) {
-      this.lastMs = now;
-    }
-    return changePosition(this.lastMs, ++this.seq, this.writer);
+    return this.positions.next();
   }
 }
