@@ -30,7 +30,7 @@ const KNOWN_MOVIE_MS = 100;
 @Injectable()
 export class RatingsService implements OnModuleInit {
   private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
-  private readonly knownMovies = new Map<string, number>();
+  private readonly knownMovies = new Map<string, { until: number; exists: Promise<boolean> }>();
 
   constructor(
     private readonly ratings: RatingsRepository,
@@ -87,13 +87,18 @@ export class RatingsService implements OnModuleInit {
    * deletion is possible anyway: the check and the write are two steps.) Deleting a movie removes its ratings, and
    * a straggler is never read through the movie.
    */
-  private async movieExists(movieId: string): Promise<boolean> {
+  private movieExists(movieId: string): Promise<boolean> {
     const now = Date.now();
-    if ((this.knownMovies.get(movieId) ?? 0) > now) return true;
-    if (!(await this.movies.exists(movieId))) return false;
+    const known = this.knownMovies.get(movieId);
+    if (known && known.until > now) return known.exists;
     if (this.knownMovies.size > 10_000) this.knownMovies.clear();
-    this.knownMovies.set(movieId, now + KNOWN_MOVIE_MS);
-    return true;
+    // Calls of the same moment share one question; only a yes is kept.
+    const exists = this.movies.exists(movieId);
+    const entry = { until: now + KNOWN_MOVIE_MS, exists };
+    this.knownMovies.set(movieId, entry);
+    const forget = () => void (this.knownMovies.get(movieId) === entry && this.knownMovies.delete(movieId));
+    exists.then((yes) => yes || forget(), forget);
+    return exists;
   }
 
   async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {
