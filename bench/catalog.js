@@ -27,7 +27,7 @@ async function insertMovies(uri, dbName, count) {
 }
 
 async function metricValue(baseUrl, name) {
-  const text = await fetch(`${baseUrl}/metrics`).then((r) => r.text());
+  const text = await require('./lib').metricsText(baseUrl);
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ').pop()) : NaN;
 }

@@ -129,6 +129,19 @@ async function json(method, url, body, token) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+const adminTokens = new Map();
+
+/** /metrics needs an admin token on the public port: log in once per system (admin / admin on a fresh test database). */
+async function metricsText(baseUrl) {
+  if (!adminTokens.has(baseUrl)) {
+    const login = await json('POST', `${baseUrl}/api/v2/auth/login`, { username: 'admin', password: 'admin' });
+    if (login.status !== 200) throw new Error(`admin login for /metrics: ${login.status}`);
+    adminTokens.set(baseUrl, login.body.accessToken);
+  }
+  const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${adminTokens.get(baseUrl)}` } });
+  return res.text();
+}
+
 function writeResults(results, markdownRows, full) {
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   if (!full) return;
@@ -155,6 +168,7 @@ module.exports = {
   startSystem,
   cannon,
   json,
+  metricsText,
   writeResults,
   table,
   rmSync,

@@ -48,8 +48,8 @@ async function call(method, url, token, body) {
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    await res.arrayBuffer();
-    return { status: res.status, ms: ms(t0) };
+    const text = await res.text();
+    return { status: res.status, ms: ms(t0), ...(res.status >= 300 ? { body: text.slice(0, 200) } : {}) };
   } catch {
     return { status: 0, ms: ms(t0) };
   }
@@ -59,6 +59,8 @@ async function call(method, url, token, body) {
 async function burst(baseUrl, movieId, plans, readToken, otherIds) {
   const statuses = {};
   const times = [];
+  // The first answer of each failing status, so a table row says why it failed.
+  const failures = {};
   let ops = 0;
   let stop = false;
   const reads = { times: [], statuses: {} };
@@ -78,6 +80,7 @@ async function burst(baseUrl, movieId, plans, readToken, otherIds) {
           const url = `${baseUrl}/api/v2/movies/${movieId}/rating`;
           const res = op === null ? await call('DELETE', url, plan.user.token) : await call('PUT', url, plan.user.token, { score: op });
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.body && !failures[res.status]) failures[res.status] = res.body;
           times.push(res.ms);
           ops++;
         }
@@ -97,6 +100,7 @@ async function burst(baseUrl, movieId, plans, readToken, otherIds) {
     ops,
     non2xx,
     statuses,
+    failures,
     perSec: Math.round((ops / wallMs) * 1000),
     p50Ms: +percentile(times, 50).toFixed(1),
     p99Ms: +percentile(times, 99).toFixed(1),

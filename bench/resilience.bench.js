@@ -4,7 +4,7 @@
 // Usage: node bench/resilience.bench.js [--transport tcp|nats] [--duration 10]
 const { spawn } = require('node:child_process');
 const { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { freePort, sleep } = require('./lib');
+const { freePort, metricsText, sleep } = require('./lib');
 const os = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -77,7 +77,7 @@ async function load(url, duration, connections = CONNECTIONS) {
 }
 
 async function breakerStates(base) {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await metricsText(base);
   return [...text.matchAll(/^resilience_breaker_state\{[^}]*\} (\d)$/gm)].map((m) => Number(m[1]));
 }
 

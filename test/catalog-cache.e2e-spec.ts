@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { loadConfig } from '@app/config';
@@ -10,10 +11,8 @@ import { serviceTcpClient } from './support/service-client';
 /** The promise in docs/services.md: a write is visible to every instance's reads this long after it was acknowledged. */
 const STALENESS_MS = loadConfig({ NODE_ENV: 'test' }).catalogCache.stalenessMs;
 const ABSENT = '0123456789abcdef01234567';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function cacheLookups(baseUrl: string, outcome: string): Promise<number> {
-  const text = (await api(baseUrl).get<string>('/metrics')).body;
+  const text = (await api(baseUrl, caller('admin').token).get<string>('/metrics')).body;
   const line = text.split('\n').find((l) => l.startsWith(`catalog_cache_lookups_total{outcome="${outcome}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { api, GATEWAY_MAIN, ROOT, RunningSystem, startSystem } from './support/system';
+import { caller } from './support/tokens';
 
 describe('foundation: one-process mode', () => {
   let system: RunningSystem;
@@ -16,6 +17,22 @@ describe('foundation: one-process mode', () => {
     const res = await api(system.baseUrl).get('/health/ready');
     expect(res.status).toBe(200);
     for (const name of ['auth', 'user', 'movie', 'recommendation']) expect(res.body.details[name].status).toBe('up');
+  });
+
+  it('tells anonymous callers only up or down per service; hosts, pids, ports and versions are for admins', async () => {
+    const anonymous = await api(system.baseUrl).get('/health/ready');
+    expect(anonymous.status).toBe(200);
+    for (const name of ['gateway', 'auth', 'user', 'movie', 'recommendation'])
+      expect(anonymous.body.details[name]).toEqual({ status: 'up' });
+    expect(JSON.stringify(anonymous.body)).not.toMatch(/@|127\.0\.0\.1|instance|version|registry/);
+    const forged = await api(system.baseUrl, caller('user').token).get('/health/ready');
+    expect(forged.body.details.movie).toEqual({ status: 'up' });
+    const admin = await api(system.baseUrl, caller('admin').token).get('/health/ready');
+    expect(admin.body.details.movie).toMatchObject({
+      status: 'up',
+      instance: expect.stringMatching(/^movie@.+:\d+:\d+$/),
+      version: expect.any(String),
+    });
   });
 
   it('answers liveness', async () => {
@@ -56,8 +73,12 @@ describe('foundation: one-process mode', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('serves Prometheus metrics', async () => {
-    const res = await fetch(`${system.baseUrl}/metrics`);
+  it('serves Prometheus metrics to admins only', async () => {
+    const anonymous = await api(system.baseUrl).get('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(JSON.stringify(anonymous.body)).not.toMatch(/resilience_|process_cpu|nodejs_version/);
+    expect((await api(system.baseUrl, caller('user').token).get('/metrics')).status).toBe(403);
+    const res = await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${caller('admin').token}` } });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toContain('process_cpu_user_seconds_total');

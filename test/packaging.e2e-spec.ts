@@ -394,7 +394,7 @@ describe('packaging: kustomize build', () => {
   );
 
   (unavailable ? it.skip : it)(
-    'network policies let through only the calls the architecture has, DNS, and the database for the services',
+    'network policies let through only the calls the architecture has (and the revocation feed), DNS, and the database for the services',
     async () => {
       kustomize ||= await goTool('kustomize');
       const rendered = render('overlays/single-namespace');
@@ -449,7 +449,11 @@ describe('packaging: kustomize build', () => {
         }
       }
       expect(allowed.sort()).toEqual(
-        ['gateway->auth', 'gateway->user', 'gateway->movie', 'gateway->recommendation', 'auth->user', 'recommendation->movie'].sort(),
+        [
+          ...['gateway->auth', 'gateway->user', 'gateway->movie', 'gateway->recommendation', 'auth->user', 'recommendation->movie'],
+          // Every token verifier follows the auth service's revocation feed.
+          ...['user->auth', 'movie->auth', 'recommendation->auth'],
+        ].sort(),
       );
       // Nobody outside reaches a service's transport port; everyone reaches the gateway's HTTP port.
       for (const app of SERVICE_NAMES) expect([app, ingressOk(app, {}, portOf(app))]).toEqual([app, false]);

@@ -76,7 +76,8 @@ describe('registry: instances join and leave a running split system (REGISTRY=na
     expect(list[0].metadata).toMatchObject({ service: 'movie', host: '127.0.0.1', weight: '1' });
     expect(list[0].metadata.port).toMatch(/^\d+$/);
     expect(Date.parse(list[0].lastSeen)).toBeGreaterThan(Date.now() - 5000);
-    const ready = await api(system.baseUrl).get('/health/ready');
+    // The registry state is an admin's detail.
+    const ready = await api(system.baseUrl, admin).get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.details.movie.registry).toBe('nats, 1 instance');
   });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
@@ -23,8 +24,6 @@ const RESILIENCE_ENV = {
   RESILIENCE_RESET_TIMEOUT_MAX_MS: '2000',
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --scale movie=3,1', (transport) => {
   const tcp = transport === 'tcp';
   // The replacement instance must use the same subject prefix as the system it joins.
@@ -47,7 +46,8 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   };
   const ready = async () => {
     const started = performance.now();
-    const res = await api(system.baseUrl).get('/health/ready');
+    // Which instance answered, and why a service is down, are an admin's details.
+    const res = await api(system.baseUrl, admin).get('/health/ready');
     return { ...res, ms: performance.now() - started };
   };
   /** Readiness calls drive the breakers (each sends one health call per service); wait until every movie breaker is closed. */
@@ -247,7 +247,7 @@ describe.each(['tcp', 'nats'] as const)('resilience over %s: split mode with --s
   });
 
   it('shows breaker states, call outcomes and HTTP requests in /metrics', async () => {
-    const res = await fetch(`${system.baseUrl}/metrics`);
+    const res = await fetch(`${system.baseUrl}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
     const text = await res.text();
     expect(text).toMatch(
       new RegExp(`resilience_breaker_state\\{service="movie",instance="${tcp ? 'movie-1' : 'movie-nats'}",group="read"\\} 0`),

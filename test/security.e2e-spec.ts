@@ -177,5 +177,18 @@ describe('security (OWASP API Top 10, 2023)', () => {
       expect(noAdmin.status).not.toBe(0);
       expect(noAdmin.stderr).toContain('ADMIN_PASSWORD');
     });
+
+    it('refuses to start in production with ADMIN_PASSWORD=admin, the username, or fewer than 12 characters, naming the variable', () => {
+      for (const password of ['admin', 'Admin', 'short-pw-11']) {
+        const res = spawnSync(process.execPath, [GATEWAY_MAIN], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: password },
+          encoding: 'utf8',
+        });
+        expect(res.status).not.toBe(0);
+        expect(res.stderr).toMatch(/ADMIN_PASSWORD \(user\.adminPassword\): ADMIN_PASSWORD must have at least 12 characters/);
+        expect(res.stderr).not.toContain(password === 'admin' ? 'xxxxxxxx' : password);
+      }
+    });
   });
 });

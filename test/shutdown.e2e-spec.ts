@@ -1,11 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, RunningSystem, startSystem } from './support/system';
+import { mintToken } from './support/tokens';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 const IN_FLIGHT = 40;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The database server processes (not their node watchdog) started for this data folder. */
 function databasePids(dataDir: string): number[] {
   const pids: number[] = [];
@@ -69,6 +69,32 @@ async function sigtermWithRequestsInFlight(system: RunningSystem) {
 }
 
 describe('graceful shutdown', () => {
+  const admin = mintToken('admin');
+
+  it('one process: Ctrl-C (SIGINT to the whole process group) 30 ms after 40 requests answers all 40 and stops the database last', async () => {
+    const system = await startSystem({ detached: true, env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
+    try {
+      expect(databasePids(system.dataDir).length).toBeGreaterThan(0);
+      const exited = new Promise<number | null>((resolve) => system.proc.once('exit', (code) => resolve(code)));
+      // A read that needs the database every time (readiness itself answers 503 once draining, by design).
+      const requests = Array.from({ length: IN_FLIGHT }, () =>
+        fetch(`${system.baseUrl}/api/v2/users?limit=5`, { headers: { authorization: `Bearer ${admin}` } }).then(
+          (r) => r.status,
+          (err: Error & { cause?: { code?: string } }) => `failed: ${err.cause?.code ?? err.message}`,
+        ),
+      );
+      await sleep(30);
+      // As a terminal does on Ctrl-C: every process of the group gets it, the database server too if it were there.
+      process.kill(-system.proc.pid!, 'SIGINT');
+      expect(await Promise.all(requests)).toEqual(Array(IN_FLIGHT).fill(200));
+      expect(await exited).toBe(0);
+      expect(system.output()).toMatch(/SIGINT received: draining/);
+      expect(databasePids(system.dataDir)).toEqual([]);
+    } finally {
+      await system.stop('SIGKILL');
+    }
+  });
+
   it('one process: SIGTERM with 40 requests in flight answers all of them, refuses new ones and exits 0', async () => {
     const system = await startSystem({ env: { RESILIENCE_CALL_TIMEOUT_MS: '5000' } });
     try {

@@ -41,6 +41,9 @@ describe('foundation: split mode', () => {
     );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(res.body.error.movie.status).toBe('down');
+    // Anonymous: which service is down, never where it ran or why.
+    expect(res.body.details.movie).toEqual({ status: 'down' });
+    expect(res.body.message).toBe('Not ready: movie');
     expect(res.body.details.user.status).toBe('up');
     expect((await api(system.baseUrl).get('/health/live')).status).toBe(200);
     await waitFor(async () => system.output().includes('exited with SIGKILL; not restarting'), 5000, 'the launcher to report the crash');

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@app/common';
 import { freePort } from '@app/database';
 import { checkResponse, registerGateway } from './openapi-contract';
 
@@ -22,6 +24,8 @@ export interface StartOptions {
   args?: string[];
   /** Keep the data folder between start and stop (for restart tests). */
   dataDir?: string;
+  /** Its own process group (as a shell runs `npm start`), so a test can signal the whole group: process.kill(-pid). */
+  detached?: boolean;
 }
 
 export interface RunningSystem {
@@ -35,22 +39,7 @@ export interface RunningSystem {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { waitFor };
 
 /** Starts the built system as a real process against a fresh embedded database in a temporary folder. */
 export async function startSystem(options: StartOptions = {}): Promise<RunningSystem> {
@@ -73,6 +62,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));

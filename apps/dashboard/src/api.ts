@@ -124,6 +124,11 @@ export class Session {
     return this.me?.role === 'admin';
   }
 
+  /** For endpoints outside the v2 API that show more to admins (readiness details). */
+  authorization(): Record<string, string> {
+    return this.tokens ? { authorization: `Bearer ${this.tokens.accessToken}` } : {};
+  }
+
   async login(username: string, password: string): Promise<Me> {
     const pair = await this.raw<Answer<'/api/v2/auth/login', 'post'>>('POST', '/api/v2/auth/login', { username, password });
     this.accept(pair);

@@ -29,7 +29,7 @@ export interface paths {
     };
     /**
      * Readiness: every service reachable and its database up
-     * @description Asks each service over its transport; 503 names what is down.
+     * @description Asks each service over its transport; 503 names what is down. Anonymous callers get only up or down per service; instances, versions, reasons and registry state need an admin bearer token.
      */
     get: operations['getReadiness'];
     put?: never;
@@ -267,7 +267,7 @@ export interface paths {
     put?: never;
     /**
      * End the session the refresh token belongs to
-     * @description Its access tokens stop working too.
+     * @description Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.
      */
     post: operations['logout'];
     delete?: never;
@@ -1068,7 +1068,9 @@ export interface operations {
   getReadiness: {
     parameters: {
       query?: never;
-      header?: never;
+      header: {
+        authorization: string;
+      };
       path?: never;
       cookie?: never;
     };

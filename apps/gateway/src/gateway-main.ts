@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
 import { isPortFree } from '@app/database';
+import { startMetricsServer } from '@app/observability';
 import { fail, installShutdown, ShutdownStep } from '@app/runtime';
 import { createGatewayApp } from './gateway.app';
 import { DrainState } from './health/drain-state';
@@ -19,11 +20,22 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const base = `http://127.0.0.1:${port}`;
+  const metrics = config.metrics.port ? await startMetricsServer(config.metrics.port, config.metrics.host) : undefined;
   installShutdown(
     () => [
+      // Readiness is 503 already; requests already sent (still in the accept queue, or connected but not yet read) are
+      // served: closing the listener at once would reset them. Kubernetes adds its own pause (preStop) before the signal.
+      {
+        name: 'grace',
+        run: async () => {
+          await new Promise<void>((done) => setTimeout(done, config.shutdown.graceMs));
+          drain.refusing = true;
+        },
+      },
       // Nest closes module resources (the service clients) before its HTTP server: stop HTTP first so requests in flight can finish.
       { name: 'gateway http', run: () => app.getHttpAdapter().getInstance().close() },
       { name: 'gateway', run: () => app.close() },
+      ...(metrics ? [{ name: 'metrics port', run: () => new Promise<void>((done) => metrics.close(() => done())) }] : []),
       ...after(),
     ],
     config.shutdown.drainTimeoutMs,
@@ -39,8 +51,8 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
       `  API        ${base}/api/v2  (v1: ${base}/api/v1)\n` +
       `  API docs   ${base}/docs\n` +
       `  dashboard  ${base}/dashboard  (${signIn})\n` +
-      `  health     ${base}/health/ready\n`,
+      `  health     ${base}/health/ready\n` +
+      (metrics ? `  metrics    http://${config.metrics.host}:${config.metrics.port}/metrics  (no token: keep this address private)\n` : ''),
   );
   return app;
 }
-

@@ -99,7 +99,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainState): Pr
     done();
   });
   fastify.addHook('onRequest', (_request, reply, done) => {
-    if (drain.draining) {
+    if (drain.refusing) {
       reply.header('Connection', 'close');
       sendHttpError(reply, resolveHttpError({ status: 503, code: 1300, message: 'Shutting down' }));
       return;

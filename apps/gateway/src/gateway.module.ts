@@ -1,7 +1,7 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { TokenModule } from '@app/auth';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig, ConfigModule, SERVICE_NAMES } from '@app/config';
 import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
 import { ResilienceModule } from '@app/resilience';
@@ -35,6 +35,7 @@ export class GatewayModule implements NestModule {
       providers: [
         { provide: DrainState, useValue: drain },
         JwtStrategy,
+        ...revocationsFromAuthService('gateway'),
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],

@@ -168,7 +168,12 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
       // REGISTRY=nats: each instance announces its own weight.
       env[envNameFor(`services.${child.service}.weight`)] = String(child.weight ?? 1);
     }
-    const proc = spawn(process.execPath, [join(distDir, child.service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process groups: a Ctrl-C (SIGINT to the whole group) reaches only this launcher, which stops the gateway first.
+    const proc = spawn(process.execPath, [join(distDir, child.service, 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child.process = proc;
     running++;
     prefixLines(proc.stdout!, child.name, process.stdout);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TokenModule } from '@app/auth';
+import { ScheduleModule } from '@nestjs/schedule';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
@@ -19,8 +20,10 @@ export class RecommendationModule {
       module: RecommendationModule,
       imports: [
         ...serviceBaseImports('recommendation', config),
+        ScheduleModule.forRoot(),
         TokenModule,
-        ResilienceModule.forServices(['movie']),
+        // auth: only to read its revocations (every verifier does; docs/services.md).
+        ResilienceModule.forServices(['movie', 'auth']),
         MongooseModule.forFeature([
           { name: Similarity.name, schema: SimilaritySchema },
           { name: Build.name, schema: BuildSchema },
@@ -29,7 +32,13 @@ export class RecommendationModule {
         ]),
       ],
       controllers: [healthHandlerFor('recommendation'), RecommendationsHandler],
-      providers: [ModelRepository, RatingsSnapshotRepository, MovieCatalogClient, RecommendationsService],
+      providers: [
+        ModelRepository,
+        RatingsSnapshotRepository,
+        MovieCatalogClient,
+        RecommendationsService,
+        ...revocationsFromAuthService('recommendation'),
+      ],
     };
   }
 }

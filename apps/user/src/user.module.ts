@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TokenModule } from '@app/auth';
+import { revocationsFromAuthService, TokenModule } from '@app/auth';
+import { ResilienceModule } from '@app/resilience';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { UsersModule } from './users/users.module';
@@ -9,8 +10,10 @@ export class UserModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: UserModule,
-      imports: [...serviceBaseImports('user', config), TokenModule, UsersModule],
+      // The auth client is only for reading revocations (every verifier does; docs/services.md).
+      imports: [...serviceBaseImports('user', config), TokenModule, ResilienceModule.forServices(['auth']), UsersModule],
       controllers: [healthHandlerFor('user')],
+      providers: [...revocationsFromAuthService('user')],
     };
   }
 }

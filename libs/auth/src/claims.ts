@@ -10,6 +10,10 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   iss: string;
+  /** Session id: one login and every token refreshed from it (the refresh token family). */
+  sid?: string;
+  /** When the session started (ms since epoch): a password change, role change or delete affects sessions started before it. */
+  sat?: number;
 }
 
 /** Who is calling, as the gateway and services see it after verification. */

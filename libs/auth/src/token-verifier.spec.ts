@@ -17,7 +17,10 @@ describe('TokenVerifier', () => {
     const none = jwt.sign({ ...claims, iss: config.jwt.issuer }, '', { algorithm: 'none' });
     const forged = sign(claims, 'another-secret-another-secret-another');
     const wrongIssuer = sign(claims, config.jwt.secret, { issuer: 'someone-else' });
-    const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, config.jwt.secret, { algorithm: 'HS256', issuer: config.jwt.issuer });
+    const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, config.jwt.secret, {
+      algorithm: 'HS256',
+      issuer: config.jwt.issuer,
+    });
     const hs512 = jwt.sign(claims, config.jwt.secret, { algorithm: 'HS512', issuer: config.jwt.issuer });
     for (const token of [none, forged, wrongIssuer, expired, hs512, 'not.a.token', '', undefined]) {
       expect(() => verifier.verify(token)).toThrow(expect.objectContaining({ status: 401 }));

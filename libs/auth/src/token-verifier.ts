@@ -1,9 +1,10 @@
 import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import { AccessClaims, principalOf, Principal } from './claims';
+import { RevocationList } from './revocation-list';
 
 /**
  * A KeyObject, not the string: jsonwebtoken 9 converts a string secret into a key on every
@@ -27,7 +28,13 @@ export function claimsOrThrow(value: unknown): AccessClaims {
 function isClaims(value: unknown): value is AccessClaims {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
-  return typeof c.sub === 'string' && typeof c.name === 'string' && typeof c.role === 'string' && typeof c.exp === 'number' && typeof c.jti === 'string';
+  return (
+    typeof c.sub === 'string' &&
+    typeof c.name === 'string' &&
+    typeof c.role === 'string' &&
+    typeof c.exp === 'number' &&
+    typeof c.jti === 'string'
+  );
 }
 
 /** The one place tokens are verified: the gateway's passport strategy and every guarding service use it. */
@@ -36,9 +43,12 @@ export class TokenVerifier {
   readonly key: KeyObject;
   readonly issuer: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  readonly revocations: RevocationList;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() revocations?: RevocationList) {
     this.key = signingKey(config.jwt.secret);
     this.issuer = config.jwt.issuer;
+    this.revocations = revocations ?? new RevocationList();
   }
 
   /** Claims of a valid access token, or a 401 AppError. */
@@ -50,7 +60,12 @@ export class TokenVerifier {
     } catch {
       throw AppError.unauthorized('Missing or invalid token');
     }
-    return claimsOrThrow(decoded);
+    return this.accept(decoded);
+  }
+
+  /** Claims of a token whose signature was checked (here or by passport-jwt), as they stand after revocations. */
+  accept(decoded: unknown): AccessClaims {
+    return this.revocations.check(claimsOrThrow(decoded));
   }
 
   principal(token: unknown): Principal {

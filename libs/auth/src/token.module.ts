@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { RevocationList } from './revocation-list';
 import { RpcAuthGuard } from './rpc-auth';
 import { TokenVerifier } from './token-verifier';
 
-/** Token verification for any app: needs ConfigModule in the same app. */
+/** Token verification for any app: needs ConfigModule in the same app; a RevocationFollower fills the RevocationList. */
 @Global()
-@Module({ providers: [TokenVerifier, RpcAuthGuard], exports: [TokenVerifier, RpcAuthGuard] })
+@Module({ providers: [TokenVerifier, RpcAuthGuard, RevocationList], exports: [TokenVerifier, RpcAuthGuard, RevocationList] })
 export class TokenModule {}

@@ -7,3 +7,4 @@ export * from './pagination';
 export * from './object-id';
 export * from './body-depth';
 export * from './api-errors.decorator';
+export * from './wait-for';

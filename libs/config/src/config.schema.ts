@@ -123,7 +123,20 @@ export const configSchema = z
       stalenessMs: positiveInt,
       pollMs: positiveInt,
     }),
-    shutdown: z.object({ drainTimeoutMs: z.number().int().min(0) }),
+    shutdown: z.object({
+      drainTimeoutMs: z.number().int().min(0),
+      /** After a signal the gateway keeps accepting (readiness already 503) this long before it closes its listener. */
+      graceMs: z.number().int().min(0).max(60_000),
+    }),
+    metrics: z.object({
+      /** A separate port serving /metrics without a token (0: none; the public port serves it to admins only). */
+      port,
+      host: z.string().min(1),
+    }),
+    sessions: z.object({
+      /** How often every verifier reads the auth service's revocations (and auth the user service's security events). */
+      pollMs: z.number().int().min(10).max(250),
+    }),
     serviceAuth: z.object({
       /** SERVICE_SECRET: signs every message between services (HMAC-SHA256); empty: generated where one process owns the deployment. */
       secret: z.string().refine((s) => s === '' || s.length >= SERVICE_SECRET_MIN, {
@@ -167,10 +180,21 @@ export const configSchema = z
         message: `SERVICE_SECRET must be set (${SERVICE_SECRET_MIN}+ random characters, the same for every process) in production`,
       });
     }
-    if (!c.user.adminPassword) {
+    const adminPassword = c.user.adminPassword;
+    if (!adminPassword) {
       ctx.addIssue({ code: 'custom', path: ['user', 'adminPassword'], message: 'ADMIN_PASSWORD must be set in production' });
+    } else if (adminPassword.length < ADMIN_PASSWORD_MIN || adminPassword.toLowerCase() === ADMIN_USERNAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['user', 'adminPassword'],
+        message: `ADMIN_PASSWORD must have at least ${ADMIN_PASSWORD_MIN} characters and must not be the username ('${ADMIN_USERNAME}') in production`,
+      });
     }
   });
+
+/** The first account's name, and the shortest admin password production accepts. */
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD_MIN = 12;
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
 

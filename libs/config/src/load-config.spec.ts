@@ -32,19 +32,34 @@ describe('loadConfig', () => {
       /JWT_SECRET/,
     );
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one', SERVICE_SECRET: 's'.repeat(32) }).jwt
-        .secret,
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(32),
+        ADMIN_PASSWORD: 'a-real-one-at-last',
+        SERVICE_SECRET: 's'.repeat(32),
+      }).jwt.secret,
     ).toHaveLength(32);
   });
 
   it('refuses a missing or short SERVICE_SECRET in production, and a short one anywhere, naming the variable', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one' };
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'a-real-one-at-last' };
     expect(() => loadConfig(production)).toThrow(/^ {2}SERVICE_SECRET \(serviceAuth\.secret\)/m);
     expect(() => loadConfig({ ...production, SERVICE_SECRET: 's'.repeat(31) })).toThrow(
       /SERVICE_SECRET \(serviceAuth\.secret\): must be at least 32/,
     );
     expect(() => loadConfig({ NODE_ENV: 'development', SERVICE_SECRET: 'short' })).toThrow(/SERVICE_SECRET/);
     expect(loadConfig({ NODE_ENV: 'development' }).serviceAuth.secret).toBe('');
+  });
+
+  it('refuses an ADMIN_PASSWORD in production that is short, the username or admin, naming the variable', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SERVICE_SECRET: 's'.repeat(32) };
+    for (const bad of ['admin', 'ADMIN', 'x'.repeat(11)]) {
+      expect(() => loadConfig({ ...production, ADMIN_PASSWORD: bad })).toThrow(
+        /ADMIN_PASSWORD \(user\.adminPassword\): ADMIN_PASSWORD must have at least 12/,
+      );
+    }
+    expect(loadConfig({ ...production, ADMIN_PASSWORD: 'x'.repeat(12) }).user.adminPassword).toHaveLength(12);
+    expect(loadConfig({ NODE_ENV: 'development', ADMIN_PASSWORD: 'admin' }).user.adminPassword).toBe('admin');
   });
 
   it('refuses to start in production without ADMIN_PASSWORD, and not elsewhere', () => {

@@ -34,6 +34,14 @@ export class RefreshTokenPayload {
   refreshToken: string;
 }
 
+/** Logout: the session of the refresh token, and the one of the caller's access token when it sends one. */
+export class LogoutPayload extends RefreshTokenPayload {
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  accessToken?: string;
+}
+
 export interface TokenPair {
   accessToken: string;
   /** Absent when the login asked for an access token only. */

@@ -37,7 +37,6 @@ export const MOVIE_PATTERNS = {
   ratingsOfMovie: 'movie.ratings.of-movie',
   ratingsOfUser: 'movie.ratings.of-user',
   ratingsExport: 'movie.ratings.export',
-  seedDemo: 'movie.demo.seed',
   changes: 'movie.changes.read',
 } as const;
 
@@ -308,12 +307,4 @@ export interface SeedResult {
   genres: number;
   movies: number;
   ratings: number;
-}
-
-/**
- * Bayesian average: the movie's mean pulled towards the global mean by `priorWeight` virtual
- * ratings, so that one 5-star rating does not outrank a hundred 4.5s.
- */
-export function bayesianAverage(sum: number, count: number, globalMean: number, priorWeight: number): number {
-  return (priorWeight * globalMean + sum) / (priorWeight + count);
 }

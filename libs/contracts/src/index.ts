@@ -7,3 +7,5 @@ export * from './conditional-read';
 export * from './recommendations';
 export * from './changes';
 export * from './change-feed.reader';
+export * from './popularity';
+export * from './sessions';

@@ -66,7 +66,7 @@ async function startFerretDb(bin: string, dataDir: string, fixedPort?: number): 
   const port = fixedPort ?? (await freePort());
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${dir}/`,
+    `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
     `--listen-addr=127.0.0.1:${port}`,
     '--debug-addr=-',
     '--state-dir=-',

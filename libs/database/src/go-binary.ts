@@ -92,7 +92,9 @@ async function waitForPort(port: number, child: ChildProcess, what: string, stde
  * accepts connections on `port`.
  */
 export async function startGuarded(what: string, bin: string, args: string[], port: number): Promise<GuardedServer> {
-  const child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C (SIGINT to the whole group) must not stop the server before our HTTP drain is over;
+  // we stop it last, and the watchdog still stops it when we die (its stdin closes).
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

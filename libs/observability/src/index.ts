@@ -5,3 +5,4 @@ export * from './rpc-context.interceptor';
 export * from './request-id.middleware';
 export * from './metrics';
 export * from './log-files';
+export * from './metrics-server';

@@ -1,8 +1,32 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, DnsServer, Packet } from 'dns2';
+import { waitFor } from '@app/common';
 import { loadConfig } from '@app/config';
 import { freePort } from '@app/database';
 import { validateRecord } from './discovery';
 import { ServiceRegistry } from './service-registry';
+
+interface SrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
+interface Writer {
+  write(value: number, bits: number): void;
+}
+const codecs = Packet as unknown as {
+  Resource: { SRV: { encode(record: SrvRecord, writer: Writer): void } };
+  Name: { encode(name: string): Buffer };
+};
+// dns2 compresses the target of an SRV answer, which RFC 2782 forbids (cluster DNS servers such as CoreDNS never
+// do), and the c-ares of Node 24 rejects such answers with EBADRESP: write the target uncompressed, as they do.
+codecs.Resource.SRV.encode = (record, writer) => {
+  writer.write(record.priority, 16);
+  writer.write(record.weight, 16);
+  writer.write(record.port, 16);
+  for (const byte of codecs.Name.encode(record.target)) writer.write(byte, 8);
+};
 
 /** A real DNS server on a free UDP port whose records the test changes, like Kubernetes does for a headless Service. */
 class FakeKubeDns {
@@ -41,15 +65,7 @@ class FakeKubeDns {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(probe: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const until = (probe: () => boolean, ms: number, what: string) => waitFor(probe, ms, what, 20);
 
 describe('REGISTRY=dns against a DNS server', () => {
   const dns = new FakeKubeDns();

@@ -1,18 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
+import { waitFor } from '@app/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { LocalNatsServer, startNatsServer } from '@app/database';
 import { announceInstance, natsServiceName } from './nats-discovery';
 import { ServiceRegistry } from './service-registry';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(probe: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const until = (probe: () => boolean, ms: number, what: string) => waitFor(probe, ms, what, 20);
 
 /** REGISTRY=nats against a real NATS server: announcements, graceful leave, expiry, bad records, outage. */
 describe('REGISTRY=nats against a NATS server', () => {

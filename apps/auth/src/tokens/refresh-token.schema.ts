@@ -15,6 +15,10 @@ export class RefreshToken {
   @Prop({ required: true })
   expiresAt: Date;
 
+  /** When the family's login happened: carried over on rotation; a password change ends sessions started before it. */
+  @Prop({ type: Date, default: null })
+  sessionStartedAt: Date | null;
+
   /** Set when this token was exchanged for a new pair; presenting it again is reuse. */
   @Prop({ type: Date, default: null })
   rotatedAt: Date | null;

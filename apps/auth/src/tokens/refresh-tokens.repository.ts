@@ -8,6 +8,7 @@ export interface RefreshTokenRecord {
   familyId: string;
   userId: string;
   expiresAt: Date;
+  sessionStartedAt: Date | null;
   rotatedAt: Date | null;
   revokedAt: Date | null;
 }
@@ -17,6 +18,7 @@ const toRecord = (doc: RefreshToken): RefreshTokenRecord => ({
   familyId: doc.familyId,
   userId: doc.userId,
   expiresAt: doc.expiresAt,
+  sessionStartedAt: doc.sessionStartedAt ?? null,
   rotatedAt: doc.rotatedAt ?? null,
   revokedAt: doc.revokedAt ?? null,
 });
@@ -25,7 +27,7 @@ const toRecord = (doc: RefreshToken): RefreshTokenRecord => ({
 export class RefreshTokensRepository {
   constructor(@InjectModel(RefreshToken.name) private readonly model: Model<RefreshToken>) {}
 
-  async insert(token: { tokenHash: string; familyId: string; userId: string; expiresAt: Date }): Promise<void> {
+  async insert(token: { tokenHash: string; familyId: string; userId: string; expiresAt: Date; sessionStartedAt: Date }): Promise<void> {
     await this.model.create({ ...token, rotatedAt: null, revokedAt: null });
   }
 
@@ -42,6 +44,14 @@ export class RefreshTokensRepository {
 
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     await this.model.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: at } }).exec();
+  }
+
+  /** Every live token of the user created before `before` (a password change, a delete); `trusted`: sanitizeFilter is on. */
+  async revokeUserBefore(userId: string, before: Date, at: Date): Promise<number> {
+    const result = await this.model
+      .updateMany({ userId, revokedAt: null, createdAt: trusted({ $lt: before }) }, { $set: { revokedAt: at } })
+      .exec();
+    return result.modifiedCount;
   }
 
   /** Housekeeping: tokens past their expiry are useless, whatever their state (`trusted`: sanitizeFilter is on). */

@@ -4,6 +4,7 @@ import { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { USER_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
+import { RevocationsService } from '../sessions/revocations.service';
 import { RefreshTokenRecord, RefreshTokensRepository } from './refresh-tokens.repository';
 import { hashRefreshToken, TokensService } from './tokens.service';
 
@@ -16,6 +17,7 @@ describe('TokensService', () => {
   let repo: RefreshTokensRepository;
   let userCalls: jest.Mock;
   let service: TokensService;
+  let revocations: { endSession: jest.Mock };
 
   beforeEach(() => {
     rows = new Map();
@@ -38,7 +40,15 @@ describe('TokensService', () => {
       throw new Error(`unexpected ${pattern}`);
     });
     const registry = { client: () => ({ send: userCalls }) } as unknown as ServiceRegistry;
-    service = new TokensService(repo, registry, verifier, new JwtService({ secret: verifier.key as unknown as string }), config);
+    revocations = { endSession: jest.fn(async () => undefined) };
+    service = new TokensService(
+      repo,
+      revocations as unknown as RevocationsService,
+      registry,
+      verifier,
+      new JwtService({ secret: verifier.key as unknown as string }),
+      config,
+    );
   });
 
   it('issues an access token the shared verifier accepts, with the expected claims', async () => {
@@ -108,6 +118,36 @@ describe('TokensService', () => {
     await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 503 });
     expect(rows.get(hashRefreshToken(pair.refreshToken!))!.rotatedAt).toBeNull();
     userCalls.mockRejectedValueOnce(AppError.notFound('User not found'));
+    await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
+    expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('puts the session id (the refresh token family) and its start into access tokens, and keeps both on refresh', async () => {
+    const before = Date.now();
+    const pair = await service.login({ username: 'alice', password: 'pw' });
+    const first = verifier.verify(pair.accessToken);
+    expect(first.sid).toBe(rows.get(hashRefreshToken(pair.refreshToken!))!.familyId);
+    expect(first.sat).toBeGreaterThanOrEqual(before);
+    const second = verifier.verify((await service.refresh(pair.refreshToken!)).accessToken);
+    expect(second).toMatchObject({ sid: first.sid, sat: first.sat });
+    expect(verifier.verify((await service.login({ username: 'alice', password: 'pw', withRefreshToken: false })).accessToken).sid).toMatch(
+      /-/,
+    );
+  });
+
+  it('logout ends the refresh token family and the bearer token session', async () => {
+    const laptop = await service.login({ username: 'alice', password: 'pw' });
+    const phone = await service.login({ username: 'alice', password: 'pw' });
+    await service.logout(laptop.refreshToken!, phone.accessToken);
+    expect(revocations.endSession.mock.calls.map((c) => c[0]).sort()).toEqual(
+      [verifier.verify(laptop.accessToken).sid, verifier.verify(phone.accessToken).sid].sort(),
+    );
+    await expect(service.refresh(laptop.refreshToken!)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses a refresh of a session that started before every session of the user ended (password change, delete)', async () => {
+    const pair = await service.login({ username: 'alice', password: 'pw' });
+    verifier.revocations.apply([{ pos: 'p1', kind: 'user', userId: USER.id, at: Date.now() + 1, expiresAt: Date.now() + 60_000 }]);
     await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
     expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
   });

@@ -6,6 +6,7 @@ import { AppError } from '@app/common';
 import { APP_CONFIG, AppConfig, DEV_JWT_SECRET } from '@app/config';
 import { LoginPayload, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
+import { RevocationsService } from '../sessions/revocations.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,6 +23,7 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly tokens: RefreshTokensRepository,
+    private readonly revocations: RevocationsService,
     private readonly registry: ServiceRegistry,
     private readonly verifier: TokenVerifier,
     private readonly jwt: JwtService,
@@ -48,7 +50,8 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
         { username: input.username, password: input.password },
         { token: this.serviceToken() },
       );
-    return this.issue(user, input.withRefreshToken === false ? undefined : randomUUID());
+    // The session id is the refresh token family (v1 logins take no refresh token, but still get a session of their own).
+    return this.issue(user, { sid: randomUUID(), startedAt: Date.now() }, input.withRefreshToken !== false);
   }
 
   /** Exchanges a live refresh token for a new pair; an already rotated one revokes its whole family. */
@@ -63,6 +66,11 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
       throw invalidRefreshToken();
     }
     if (record.expiresAt.getTime() <= now.getTime()) throw invalidRefreshToken();
+    const startedAt = record.sessionStartedAt?.getTime() ?? 0;
+    if (this.verifier.revocations.sessionEnded(record.userId, record.familyId, startedAt)) {
+      await this.tokens.revokeFamily(record.familyId, now);
+      throw invalidRefreshToken();
+    }
     // Fetch first: if the user service is away, the presented token stays usable for a retry.
     const user = await this.currentUser(record.userId);
     if (!user) {
@@ -74,13 +82,29 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
       await this.tokens.revokeFamily(record.familyId, now);
       throw invalidRefreshToken();
     }
-    return this.issue(user, record.familyId);
+    return this.issue(user, { sid: record.familyId, startedAt }, true);
   }
 
-  /** Ends the session the token belongs to; unknown tokens are ignored so logout is idempotent. */
-  async logout(refreshToken: string): Promise<void> {
+  /**
+   * Ends the session the refresh token belongs to, and the one of the access token if one is given: their refresh
+   * tokens at once, their access tokens on every verifier within a second. Unknown tokens are ignored (idempotent).
+   */
+  async logout(refreshToken: string, accessToken?: string): Promise<void> {
     const record = await this.tokens.findByHash(hashRefreshToken(refreshToken));
-    if (record) await this.tokens.revokeFamily(record.familyId, new Date());
+    const sids = new Set<string>();
+    if (record) {
+      await this.tokens.revokeFamily(record.familyId, new Date());
+      sids.add(record.familyId);
+    }
+    if (accessToken) {
+      try {
+        const sid = this.verifier.verify(accessToken).sid;
+        if (sid) sids.add(sid);
+      } catch {
+        // Already invalid or ended: nothing more to end.
+      }
+    }
+    for (const sid of sids) await this.revocations.endSession(sid);
   }
 
   private async currentUser(userId: string): Promise<UserDto | undefined> {
@@ -94,19 +118,20 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async issue(user: UserDto, familyId: string | undefined): Promise<TokenPair> {
+  private async issue(user: UserDto, session: { sid: string; startedAt: number }, withRefreshToken: boolean): Promise<TokenPair> {
     const ttl = this.config.jwt.accessTtlSec;
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id, name: user.username, role: user.role, jti: randomUUID() },
+      { sub: user.id, name: user.username, role: user.role, jti: randomUUID(), sid: session.sid, sat: session.startedAt },
       { algorithm: 'HS256', issuer: this.verifier.issuer, expiresIn: ttl },
     );
-    if (!familyId) return { accessToken, tokenType: 'Bearer', expiresIn: ttl };
+    if (!withRefreshToken) return { accessToken, tokenType: 'Bearer', expiresIn: ttl };
     const refreshToken = randomBytes(32).toString('base64url');
     await this.tokens.insert({
       tokenHash: hashRefreshToken(refreshToken),
-      familyId,
+      familyId: session.sid,
       userId: user.id,
       expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlDays * DAY_MS),
+      sessionStartedAt: new Date(session.startedAt),
     });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl };
   }

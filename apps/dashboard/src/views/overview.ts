@@ -70,7 +70,8 @@ export function overviewView(ctx: Context): View {
     let ready: boolean;
     let body: Readiness;
     try {
-      const res = await fetch('/health/ready', { headers: { accept: 'application/json' } });
+      // Anonymous readiness says only up or down; an admin's token adds reasons and registry state.
+      const res = await fetch('/health/ready', { headers: { accept: 'application/json', ...ctx.session.authorization() } });
       ready = res.status === 200;
       body = (await res.json().catch(() => ({}))) as Readiness;
     } catch {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { claimsOrThrow, Principal, principalOf, TokenVerifier, verifyOptions } from '@app/auth';
+import { Principal, principalOf, TokenVerifier, verifyOptions } from '@app/auth';
 
 /** passport-jwt with the shared library's key object and options (HS256 and our issuer only). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(verifier: TokenVerifier) {
+  constructor(private readonly verifier: TokenVerifier) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // jsonwebtoken accepts a KeyObject; the typings only say string | Buffer.
@@ -16,7 +16,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
+  /** Ended sessions are refused and changed roles applied here too (an in-memory lookup). */
   validate(payload: unknown): Principal {
-    return principalOf(claimsOrThrow(payload));
+    return principalOf(this.verifier.accept(payload));
   }
 }

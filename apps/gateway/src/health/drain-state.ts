@@ -1,4 +1,8 @@
-/** Set when the process starts to shut down; readiness turns 503 and new requests are refused. */
+/**
+ * Shutdown, in two steps: `draining` at the signal (readiness 503, answers close their connection), then `refusing`
+ * after the grace period (shutdown.graceMs), when the listener closes and requests not yet read get 503.
+ */
 export class DrainState {
   draining = false;
+  refusing = false;
 }

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { TokenVerifier } from '@app/auth';
 import { ApiErrors, AppError, ErrorCode } from '@app/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly registry: ServiceRegistry,
     @Inject(DrainState) private readonly drain: DrainState,
+    private readonly verifier: TokenVerifier,
   ) {}
 
   /** The process is up. */
@@ -40,7 +42,9 @@ export class HealthController {
   @ApiOperation({
     operationId: 'getReadiness',
     summary: 'Readiness: every service reachable and its database up',
-    description: 'Asks each service over its transport; 503 names what is down.',
+    description:
+      'Asks each service over its transport; 503 names what is down. Anonymous callers get only up or down per service; ' +
+      'instances, versions, reasons and registry state need an admin bearer token.',
   })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({
@@ -53,7 +57,27 @@ export class HealthController {
   @Get('ready')
   // Our own response decorators above document it (terminus' own are OpenAPI 2 shaped).
   @HealthCheck({ swaggerDocumentation: false })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization?: string) {
+    const report = await this.check(reply);
+    return this.isAdmin(authorization) ? report : withoutDetails(report);
+  }
+
+  private isAdmin(authorization: string | undefined): boolean {
+    if (!authorization?.startsWith('Bearer ')) return false;
+    try {
+      return this.verifier.principal(authorization.slice(7)).role === 'admin';
+    } catch {
+      return false;
+    }
+  }
+
+  private async check(reply: FastifyReply): Promise<Record<string, unknown>> {
+    if (this.drain.draining) {
+      // Shutting down: 503 at once, without asking the services (a slow database must not hold the answer up).
+      const gateway = { gateway: { status: 'down', reason: 'shutting down' } };
+      reply.status(503);
+      return { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Not ready: gateway', status: 'error', error: gateway, details: gateway };
+    }
     const retryAfter: number[] = [];
     try {
       return await this.health.check([
@@ -99,4 +123,17 @@ export class HealthController {
       registry: `${state.source} unreachable (${state.lastError ?? 'no answer'}): using ${count} last known instance${count === 1 ? '' : 's'}`,
     };
   }
+}
+
+type Indicators = Record<string, { status?: unknown }>;
+
+/** What anyone may know: ready or not, and which part is down; never hosts, pids, ports, versions or error texts. */
+export function withoutDetails(report: Record<string, unknown>): Record<string, unknown> {
+  const strip = (indicators: unknown) =>
+    indicators && typeof indicators === 'object'
+      ? Object.fromEntries(Object.entries(indicators as Indicators).map(([name, value]) => [name, { status: value?.status }]))
+      : indicators;
+  const out: Record<string, unknown> = { ...report };
+  for (const key of ['info', 'error', 'details']) if (key in out) out[key] = strip(out[key]);
+  return out;
 }

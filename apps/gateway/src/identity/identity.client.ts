@@ -50,7 +50,7 @@ export class IdentityClient {
     return this.registry.client('auth').send(AUTH_PATTERNS.refresh, { refreshToken });
   }
 
-  async logout(refreshToken: string): Promise<void> {
-    await this.registry.client('auth').send(AUTH_PATTERNS.logout, { refreshToken });
+  async logout(refreshToken: string, accessToken?: string): Promise<void> {
+    await this.registry.client('auth').send(AUTH_PATTERNS.logout, { refreshToken, ...(accessToken ? { accessToken } : {}) });
   }
 }

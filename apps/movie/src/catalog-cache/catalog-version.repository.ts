@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKey } from '../ratings/duplicate-key';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { CatalogChangeSource } from './catalog-changes';
 import { CatalogVersion } from './catalog-version.schema';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, changePosition, positionAt } from '@app/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, FeedPositions, positionAt } from '@app/contracts';
 import { Change, ChangeRecord } from './change.schema';
 import { ChangesRepository } from './changes.repository';
 
@@ -26,28 +27,19 @@ export function toChangeEvent(r: ChangeRecord): ChangeEvent {
  * rebuild repairs that). Positions come from this instance's clock and a sequence, so instances never coordinate.
  */
 @Injectable()
-export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
+export class ChangeFeedService {
   private readonly logger = new Logger('ChangeFeed');
-  private readonly writer = randomBytes(4).toString('hex');
-  private lastMs = 0;
-  private seq = 0;
-  private trimTimer?: NodeJS.Timeout;
+  private readonly positions = new FeedPositions(randomBytes(4).toString('hex'));
   private pending: { change: Change; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
   constructor(private readonly changes: ChangesRepository) {}
 
-  onModuleInit(): void {
-    this.trimTimer = setInterval(() => {
-      this.changes
-        .trimBefore(positionAt(Date.now() - CHANGE_RETENTION_MS))
-        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
-    }, TRIM_EVERY_MS);
-    this.trimTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.trimTimer);
+  @Interval(TRIM_EVERY_MS)
+  async trim(): Promise<void> {
+    await this.changes
+      .trimBefore(positionAt(Date.now() - CHANGE_RETENTION_MS))
+      .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
   }
 
   /**
@@ -93,12 +85,7 @@ export class ChangeFeedService implements OnModuleInit, OnModuleDestroy {
     return { events: rows.map(toChangeEvent), horizon };
   }
 
-  /** Never goes back, even if the clock does. */
   private nextPosition(): string {
-    const now = Date.now();
-    if (now > this.lastMs) {
-      this.lastMs = now;
-    }
-    return changePosition(this.lastMs, ++this.seq, this.writer);
+    return this.positions.next();
   }
 }

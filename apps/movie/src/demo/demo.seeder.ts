@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import type { SeedResult } from '@app/contracts';
 import { GenresRepository } from '../genres/genres.repository';
 import { MoviesRepository } from '../movies/movies.repository';
-import { averageOf } from '../ratings/rating-aggregate';
+import { averageOf } from '../movies/movie-rating';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { generateDemoData } from './demo-data';
 

@@ -1,5 +1,5 @@
 import type { MovieDto, MovieV1Dto } from '@app/contracts';
-import { averageOf } from '../ratings/rating-aggregate';
+import { averageOf } from './movie-rating';
 import type { MovieRecord } from './movie.schema';
 
 export function toMovieDto(doc: MovieRecord): MovieDto {

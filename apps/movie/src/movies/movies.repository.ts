@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
-import { averageOf } from '../ratings/rating-aggregate';
+import { averageOf } from './movie-rating';
 import { WriteGate } from '../database/write-gate';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search';

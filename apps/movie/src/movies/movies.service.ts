@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
-import { bayesianAverage, CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, ScoredMovie, UpdateMovieDto } from '@app/contracts';
+import { CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, rankByPopularity, ScoredMovie, UpdateMovieDto } from '@app/contracts';
 import { GenresService } from '../genres/genres.service';
 import { ChangeFeedService } from '../changes/change-feed.service';
-import { RatingAggregateRefresher } from '../ratings/rating-aggregate.refresher';
-import { RatingsRepository } from '../ratings/ratings.repository';
+import { MovieLifecycle } from './movie-lifecycle';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';
-import { MovieRecord } from './movie.schema';
 import { MoviesRepository } from './movies.repository';
 
 @Injectable()
 export class MoviesService {
   constructor(
     private readonly movies: MoviesRepository,
-    private readonly ratings: RatingsRepository,
     private readonly genres: GenresService,
-    private readonly aggregates: RatingAggregateRefresher,
+    private readonly lifecycle: MovieLifecycle,
     private readonly feed: ChangeFeedService,
   ) {}
 
@@ -47,14 +44,14 @@ export class MoviesService {
     if (!updated) throw AppError.notFound('Movie not found');
     await this.feed.record('movie.changed', id);
     // FerretDB rewrites the whole document on update: a rating refresh racing this edit may have been undone.
-    void this.aggregates.refresh(id);
+    this.lifecycle.changed(id);
     return toMovieDto(updated);
   }
 
-  /** Deleting a movie removes its ratings too. */
+  /** Deleting a movie removes what belongs to it (its ratings) before the change is announced. */
   async remove(id: string): Promise<void> {
     if (!(await this.movies.delete(id))) throw AppError.notFound('Movie not found');
-    await this.ratings.removeAllOfMovie(id);
+    await this.lifecycle.deleted(id);
     await this.feed.record('movie.deleted', id);
   }
 
@@ -67,8 +64,10 @@ export class MoviesService {
   async popular(limit: number, exclude: string[] = []): Promise<ScoredMovie[]> {
     const skip = new Set(exclude);
     const rated = await this.movies.rated();
-    const ranked = rankByBayesianAverage(rated).filter((r) => !skip.has(String(r.movie._id)));
-    const picks: ScoredMovie[] = ranked.slice(0, limit).map((r) => ({ movie: toMovieDto(r.movie), score: r.score }));
+    const ranked = rankByPopularity(rated, (m) => ({ sum: m.ratingSum, count: m.ratingCount })).filter(
+      (r) => !skip.has(String(r.item._id)),
+    );
+    const picks: ScoredMovie[] = ranked.slice(0, limit).map((r) => ({ movie: toMovieDto(r.item), score: r.score }));
     if (picks.length < limit) {
       const fill = await this.movies.newestUnrated(limit - picks.length + skip.size);
       for (const m of fill) {
@@ -78,16 +77,4 @@ export class MoviesService {
     }
     return picks;
   }
-}
-
-/** Bayesian average with the global mean as prior, weighted by the mean number of ratings per rated movie. */
-export function rankByBayesianAverage(rated: MovieRecord[]): { movie: MovieRecord; score: number }[] {
-  const totalSum = rated.reduce((a, m) => a + m.ratingSum, 0);
-  const totalCount = rated.reduce((a, m) => a + m.ratingCount, 0);
-  if (totalCount === 0) return [];
-  const globalMean = totalSum / totalCount;
-  const priorWeight = Math.max(1, totalCount / rated.length);
-  return rated
-    .map((movie) => ({ movie, score: bayesianAverage(movie.ratingSum, movie.ratingCount, globalMean, priorWeight) }))
-    .sort((a, b) => b.score - a.score || b.movie.ratingCount - a.movie.ratingCount);
 }

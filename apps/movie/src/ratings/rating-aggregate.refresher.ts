@@ -11,10 +11,20 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** What one rating write changed: the sum of scores and the number of ratings. */
+export interface RatingDelta {
+  sum: number;
+  count: number;
+}
+
 interface MovieState {
   running: boolean;
-  /** Callers waiting for a recomputation that starts after their write; null when none waits. */
+  /** Callers waiting for an update that starts after their write; null when none waits. */
   next: Waiter | null;
+  /** The deltas of the writes that `next` waits for. */
+  delta: RatingDelta;
+  /** One of them asked for a recomputation from the ratings instead (a repair). */
+  full: boolean;
   settleTimer?: NodeJS.Timeout;
 }
 
@@ -25,12 +35,14 @@ function waiter(): Waiter {
 }
 
 /**
- * Keeps a movie's ratingSum/ratingCount/averageRating equal to its ratings without a lock: after a write, the
- * aggregate is recomputed from the ratings ($match + $group) and stored. At most one recomputation per movie runs
- * in this instance; writes that arrive meanwhile share the next one, so a burst of N writes costs about two
- * recomputations, not N. A recomputation stores its result only if no recomputation that read later has stored
- * one (`ratingsReadAt`), and a final pass SETTLE_MS after the last write makes the figure exact across instances
- * (docs/services.md, "Rating aggregates").
+ * Keeps a movie's ratingSum/ratingCount/averageRating equal to its ratings without a lock. After a write, the
+ * deltas of the writes of the moment are added to the stored aggregate in one `_id` read and one `_id` write: at
+ * most one such update per movie runs in this instance and writes that arrive meanwhile share the next, so a
+ * burst costs a few updates, never a scan of the ratings per write. Within one instance that is exact (its updates
+ * of a movie never overlap); two instances may race on FerretDB (read-modify-write), so a final pass SETTLE_MS
+ * after the movie's last write here recomputes the aggregate from the ratings themselves and stores it if it
+ * differs, unless a recomputation that read later has stored one (`ratingsReadAt`). docs/services.md, "Rating
+ * aggregates".
  */
 @Injectable()
 export class RatingAggregateRefresher implements OnModuleDestroy {
@@ -44,11 +56,18 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
     private readonly catalog: CatalogChanges,
   ) {}
 
-  /** Resolves once a recomputation that began after this call has been stored (or has failed and was logged). */
-  refresh(movieId: string): Promise<void> {
+  /**
+   * Resolves once an update that began after this call has been stored (or has failed and was logged): the
+   * write's delta added, or without a delta a recomputation from the ratings.
+   */
+  refresh(movieId: string, delta?: RatingDelta): Promise<void> {
     let state = this.states.get(movieId);
-    if (!state) this.states.set(movieId, (state = { running: false, next: null }));
+    if (!state) this.states.set(movieId, (state = { running: false, next: null, delta: { sum: 0, count: 0 }, full: false }));
     state.next ??= waiter();
+    if (delta) {
+      state.delta.sum += delta.sum;
+      state.delta.count += delta.count;
+    } else state.full = true;
     const done = state.next.promise;
     if (!state.running) void this.drain(movieId, state);
     return done;
@@ -64,8 +83,12 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
     clearTimeout(state.settleTimer);
     while (state.next) {
       const batch = state.next;
+      const { delta, full } = state;
       state.next = null;
-      await this.recompute(movieId);
+      state.delta = { sum: 0, count: 0 };
+      state.full = false;
+      // A recomputation reads every write that came before it, so it replaces the deltas.
+      await (full ? this.recompute(movieId) : this.add(movieId, delta));
       batch.resolve();
     }
     state.running = false;
@@ -85,6 +108,18 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
         });
     }, SETTLE_MS);
     state.settleTimer.unref();
+  }
+
+  private async add(movieId: string, delta: RatingDelta): Promise<void> {
+    try {
+      const readAt = new Date();
+      const movie = await this.movies.findById(movieId);
+      if (!movie) return;
+      await this.movies.setRatingAggregate(movieId, (movie.ratingSum ?? 0) + delta.sum, (movie.ratingCount ?? 0) + delta.count, readAt);
+    } catch (err) {
+      // The ratings are stored; the settle pass recomputes.
+      this.logger.warn(`updating the ratings of movie ${movieId} failed: ${(err as Error).message}`);
+    }
   }
 
   /** Whether it stored a changed aggregate. */

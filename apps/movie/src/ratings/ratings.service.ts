@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
 import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
+import { MovieLifecycle } from '../movies/movie-lifecycle';
 import { MoviesRepository } from '../movies/movies.repository';
 import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from './rating-aggregate.refresher';
@@ -20,32 +21,48 @@ export function toRatingDto(r: RatingRecord): RatingDto {
 }
 
 const EXPORT_IDLE_MS = 60_000;
+/**
+ * How long a movie found to exist is taken to exist without asking the database again (see movieExists): the
+ * catalog's staleness bound across instances (docs/services.md); a deletion in this instance forgets it at once.
+ */
+const KNOWN_MOVIE_MS = 100;
 
 @Injectable()
-export class RatingsService {
+export class RatingsService implements OnModuleInit {
   private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
+  private readonly knownMovies = new Map<string, { until: number; exists: Promise<boolean> }>();
 
   constructor(
     private readonly ratings: RatingsRepository,
     private readonly movies: MoviesRepository,
     private readonly aggregates: RatingAggregateRefresher,
     private readonly feed: ChangeFeedService,
+    private readonly lifecycle: MovieLifecycle,
   ) {}
+
+  onModuleInit(): void {
+    // A deleted movie's ratings go with it; an edited movie's aggregate is recomputed (see MoviesService.update).
+    this.lifecycle.whenDeleted((movieId) => {
+      this.knownMovies.delete(movieId);
+      return this.ratings.removeAllOfMovie(movieId);
+    });
+    this.lifecycle.whenChanged((movieId) => this.aggregates.refresh(movieId));
+  }
 
   /**
    * The user's own rating of the movie, created or replaced. The rating document is the truth; the movie's
-   * aggregate is recomputed from the ratings and the change goes to the feed before the answer, so the caller reads
-   * its own write. No lock: writes of different users never wait for each other.
+   * aggregate gets the write's delta (recomputed from the ratings once the burst is over) and the change goes to the feed before the answer, so the caller reads
+   * its own write. No lock: writes of different users never wait for each other, and none scans the ratings.
    */
   async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
-    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     // One timestamp for what is stored and what is answered.
     const now = new Date();
     const before = await this.ratings.upsert(movieId, userId, dto.score, comment, now);
     await Promise.all([
       this.feed.record(before ? 'rating.changed' : 'rating.inserted', movieId, { userId, score: dto.score }),
-      this.aggregates.refresh(movieId),
+      this.aggregates.refresh(movieId, before ? { sum: dto.score - before.score, count: 0 } : { sum: dto.score, count: 1 }),
     ]);
     return toRatingDto(
       before
@@ -55,10 +72,33 @@ export class RatingsService {
   }
 
   async unrate(movieId: string, userId: string): Promise<void> {
-    if (!(await this.movies.exists(movieId))) throw AppError.notFound('Movie not found');
+    if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     const removed = await this.ratings.remove(movieId, userId);
     if (!removed) throw AppError.notFound('Rating not found');
-    await Promise.all([this.feed.record('rating.deleted', movieId, { userId }), this.aggregates.refresh(movieId)]);
+    await Promise.all([
+      this.feed.record('rating.deleted', movieId, { userId }),
+      this.aggregates.refresh(movieId, { sum: -removed.score, count: -1 }),
+    ]);
+  }
+
+  /**
+   * A burst of ratings of one movie asks the database once per KNOWN_MOVIE_MS whether the movie exists, not once
+   * per rating; a movie deleted by another instance may take a rating for that long. (A rating that races a
+   * deletion is possible anyway: the check and the write are two steps.) Deleting a movie removes its ratings, and
+   * a straggler is never read through the movie.
+   */
+  private movieExists(movieId: string): Promise<boolean> {
+    const now = Date.now();
+    const known = this.knownMovies.get(movieId);
+    if (known && known.until > now) return known.exists;
+    if (this.knownMovies.size > 10_000) this.knownMovies.clear();
+    // Calls of the same moment share one question; only a yes is kept.
+    const exists = this.movies.exists(movieId);
+    const entry = { until: now + KNOWN_MOVIE_MS, exists };
+    this.knownMovies.set(movieId, entry);
+    const forget = () => void (this.knownMovies.get(movieId) === entry && this.knownMovies.delete(movieId));
+    exists.then((yes) => yes || forget(), forget);
+    return exists;
   }
 
   async ofMovie(movieId: string, page: number, limit: number): Promise<Page<RatingDto>> {

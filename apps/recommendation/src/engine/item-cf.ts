@@ -1,4 +1,4 @@
-import { bayesianAverage, RatingTuple, RecommendationReason } from '@app/contracts';
+import { rankByPopularity, RatingTuple, RecommendationReason } from '@app/contracts';
 
 /**
  * Item-based collaborative filtering.
@@ -130,12 +130,10 @@ export function buildItemCf(ratings: readonly RatingTuple[], k: number): CfModel
     itemSum[itemOf[r]] += ratings[r][2];
     itemCount[itemOf[r]]++;
   }
-  const globalMean = n ? userSum.reduce((a, b) => a + b, 0) / n : 0;
-  const priorWeight = Math.max(1, items ? n / items : 1);
-  const popular = movieIds
-    .map((movieId, i) => ({ movieId, score: bayesianAverage(itemSum[i], itemCount[i], globalMean, priorWeight), count: itemCount[i] }))
-    .sort((a, b) => b.score - a.score || b.count - a.count)
-    .map(({ movieId, score }) => ({ movieId, score }));
+  const popular = rankByPopularity(movieIds, (_, i) => ({ sum: itemSum[i], count: itemCount[i] })).map(({ item, score }) => ({
+    movieId: item,
+    score,
+  }));
   return { neighbours, popular, users, movies: items, ratings: n };
 }
 

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import {
@@ -30,8 +32,7 @@ const STARTUP_WAIT_MS = 1500;
 const RETRY_MS = 1000;
 /** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
 const MODEL_REFRESH_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
+const FULL_REBUILD_JOB = 'recommendations.full-rebuild';
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
@@ -46,21 +47,21 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private snapshotDirty = false;
   private modelStale = false;
   private snapshotting: Promise<void> | null = null;
+  /** The newest build being stored (for a restart's warm start); requests never wait for it. */
+  private storing: Promise<void> = Promise.resolve();
   private closing = false;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
   /** A rebuild asked for while one runs: it starts when that one ends, so it sees every rating given before the ask. */
   private queued: { id: number; repair: boolean } | null = null;
   private readonly states = new Map<number, RebuildState>();
-  private timer?: NodeJS.Timeout;
-  private snapshotTimer?: NodeJS.Timeout;
-  private refreshTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly catalog: MovieCatalogClient,
     private readonly store: ModelRepository,
     private readonly snapshots: RatingsSnapshotRepository,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -89,26 +90,25 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       },
     );
     this.started = this.catchUp();
-    this.snapshotTimer = setInterval(() => void this.saveSnapshotIfDirty(), SNAPSHOT_EVERY_MS);
-    this.snapshotTimer.unref();
-    this.refreshTimer = setInterval(() => {
-      if (this.modelStale && !this.running) this.startRebuild();
-    }, MODEL_REFRESH_MS);
-    this.refreshTimer.unref();
     const everySec = this.config.recommendation.rebuildIntervalSec;
-    if (everySec > 0) {
-      this.timer = setInterval(() => this.startRebuild(), everySec * 1000);
-      this.timer.unref();
-    }
+    if (everySec > 0) this.scheduler.addInterval(FULL_REBUILD_JOB, setInterval(() => this.startRebuild(), everySec * 1000).unref());
+  }
+
+  @Interval(SNAPSHOT_EVERY_MS)
+  saveSnapshotPeriodically(): Promise<void> {
+    return this.saveSnapshotIfDirty();
+  }
+
+  @Interval(MODEL_REFRESH_MS)
+  rebuildIfStale(): void {
+    if (this.modelStale && !this.running && !this.closing) this.startRebuild();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    clearInterval(this.timer);
-    clearInterval(this.snapshotTimer);
-    clearInterval(this.refreshTimer);
+    if (this.scheduler.doesExist('interval', FULL_REBUILD_JOB)) this.scheduler.deleteInterval(FULL_REBUILD_JOB);
     await this.reader?.stop();
-    await this.saveSnapshotIfDirty();
+    await Promise.all([this.saveSnapshotIfDirty(), this.storing]);
   }
 
   /** Starts a build (or joins the one already queued) and returns its id at once; `repair` re-reads every rating first. */
@@ -275,8 +275,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.modelStale = false;
     const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
-    await this.store.save(`${builtAt.getTime()}-${process.pid}`, model, builtAt, Date.now() - started);
     this.model = model;
+    this.storeInBackground(model, builtAt, Date.now() - started);
     const summary = {
       builtAt: builtAt.toISOString(),
       users: model.users,
@@ -286,6 +286,22 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     };
     this.logger.log(`Model built: ${summary.users} users, ${summary.movies} movies, ${summary.ratings} ratings in ${summary.ms} ms`);
     return summary;
+  }
+
+  /**
+   * The stored build only serves a restart (answers from it at once instead of waiting for a rebuild): the model
+   * answers from memory as soon as it is built, and storing it (2,000 documents for 2,000 movies) runs behind,
+   * one build at a time. A failed store is logged; the previous stored build stays.
+   */
+  private storeInBackground(model: CfModel, builtAt: Date, ms: number): void {
+    const id = `${builtAt.getTime()}-${process.pid}`;
+    this.storing = this.storing
+      .then(async () => {
+        const t0 = Date.now();
+        await this.store.save(id, model, builtAt, ms);
+        this.logger.log(`Model ${id} stored in ${Date.now() - t0} ms`);
+      })
+      .catch((err: Error) => this.logger.warn(`Storing model ${id} failed: ${err.message}`));
   }
 
   private forgetOldStates(): void {

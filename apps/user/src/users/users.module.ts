@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { SecurityEventRecord, SecurityEventSchema } from '../security-events/security-event.schema';
+import { SecurityEventsHandler } from '../security-events/security-events.handler';
+import { SecurityEventsRepository } from '../security-events/security-events.repository';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasher } from './password-hasher';
 import { User, UserSchema } from './user.schema';
 import { UsersHandler } from './users.handler';
@@ -7,8 +11,13 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
-  controllers: [UsersHandler],
-  providers: [UsersRepository, UsersService, PasswordHasher],
+  imports: [
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: SecurityEventRecord.name, schema: SecurityEventSchema },
+    ]),
+  ],
+  controllers: [UsersHandler, SecurityEventsHandler],
+  providers: [UsersRepository, UsersService, PasswordHasher, SecurityEventsRepository, SecurityEventsService],
 })
 export class UsersModule {}

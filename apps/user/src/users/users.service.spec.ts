@@ -1,5 +1,6 @@
 import type { Principal } from '@app/auth';
 import { loadConfig } from '@app/config';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasher } from './password-hasher';
 import { UserRecord, UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -24,6 +25,7 @@ describe('UsersService rules', () => {
   let repo: jest.Mocked<UsersRepository>;
   let hasher: jest.Mocked<PasswordHasher>;
   let service: UsersService;
+  let events: { record: jest.Mock };
   const admin = principal(ADMIN_ID, 'admin');
   const user = principal(USER_ID, 'user');
 
@@ -50,7 +52,27 @@ describe('UsersService rules', () => {
       verify: jest.fn(async (hash: string, pw: string) => hash === `hash:${pw}`),
       burn: jest.fn(async () => false as const),
     } as unknown as jest.Mocked<PasswordHasher>;
-    service = new UsersService(repo, hasher, loadConfig({ NODE_ENV: 'test' }));
+    events = { record: jest.fn(async () => undefined) };
+    service = new UsersService(repo, hasher, events as unknown as SecurityEventsService, loadConfig({ NODE_ENV: 'test' }));
+  });
+
+  describe('security events (sessions that end)', () => {
+    it('records a password change, a role change and a delete, and nothing for a rename', async () => {
+      await service.update({ id: USER_ID, username: 'alice2' }, admin);
+      expect(events.record).not.toHaveBeenCalled();
+      await service.update({ id: USER_ID, password: 'new-password-1' }, admin);
+      expect(events.record).toHaveBeenLastCalledWith('password', USER_ID);
+      await service.update({ id: USER_ID, role: 'admin' }, admin);
+      expect(events.record).toHaveBeenLastCalledWith('role', USER_ID, 'admin');
+      await service.delete(OTHER_ID);
+      expect(events.record).toHaveBeenLastCalledWith('deleted', OTHER_ID);
+    });
+
+    it('records nothing when the change is refused', async () => {
+      await expect(service.update({ id: OTHER_ID, password: 'x'.repeat(12) }, user)).rejects.toMatchObject({ status: 403 });
+      await expect(service.delete(ADMIN_ID)).rejects.toMatchObject({ status: 409 });
+      expect(events.record).not.toHaveBeenCalled();
+    });
   });
 
   describe('role changes', () => {
@@ -145,7 +167,7 @@ describe('UsersService rules', () => {
 
     it('refuses registration when it is switched off', async () => {
       const config = loadConfig({ NODE_ENV: 'test', AUTH_REGISTRATION: 'false' });
-      const closed = new UsersService(repo, hasher, config);
+      const closed = new UsersService(repo, hasher, events as unknown as SecurityEventsService, config);
       await expect(closed.register({ username: 'zed', password: 'password1' })).rejects.toMatchObject({ status: 403 });
     });
 
@@ -153,7 +175,12 @@ describe('UsersService rules', () => {
       await service.onApplicationBootstrap();
       expect(repo.create).not.toHaveBeenCalled();
       store.clear();
-      const seeded = new UsersService(repo, hasher, loadConfig({ NODE_ENV: 'test', ADMIN_PASSWORD: 's3cret-admin' }));
+      const seeded = new UsersService(
+        repo,
+        hasher,
+        events as unknown as SecurityEventsService,
+        loadConfig({ NODE_ENV: 'test', ADMIN_PASSWORD: 's3cret-admin' }),
+      );
       await seeded.onApplicationBootstrap();
       expect(repo.create).toHaveBeenCalledWith({ username: 'admin', passwordHash: 'hash:s3cret-admin', role: 'admin' });
     });

@@ -3,6 +3,7 @@ import type { Principal } from '@app/auth';
 import { AppError, ErrorCode, Page } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CreateUserPayload, ListUsersPayload, RegisterUserPayload, UpdateUserPayload, UserDto, UserRole } from '@app/contracts';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasher } from './password-hasher';
 import { isDuplicateKey, UserChanges, UserRecord, UsersRepository } from './users.repository';
 
@@ -27,6 +28,7 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly securityEvents: SecurityEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,6 +98,9 @@ export class UsersService implements OnApplicationBootstrap {
       throw err;
     }
     if (!updated) throw AppError.notFound('User not found');
+    // Before the answer: once the change is acknowledged, the sessions it ends are on their way out (within 1 s).
+    if (changes.passwordHash) await this.securityEvents.record('password', updated.id);
+    if (changes.role) await this.securityEvents.record('role', updated.id, changes.role);
     return toUserDto(updated);
   }
 
@@ -105,6 +110,7 @@ export class UsersService implements OnApplicationBootstrap {
       throw AppError.conflict('The last admin cannot be deleted');
     }
     if (!(await this.users.delete(id))) throw AppError.notFound('User not found');
+    await this.securityEvents.record('deleted', id);
   }
 
   /** The same answer and about the same time whether the name is unknown or the password wrong. */

@@ -60,15 +60,16 @@ export class V2AuthController {
   @ApiOperation({
     operationId: 'logout',
     summary: 'End the session the refresh token belongs to',
-    description: 'Its access tokens stop working too.',
+    description:
+      'Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.',
   })
   @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
   @ApiErrors(...BODY_ERRORS, 401)
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Body() dto: RefreshDto): Promise<void> {
-    await this.identity.logout(dto.refreshToken);
+  async logout(@Body() dto: RefreshDto, @BearerToken() token?: string): Promise<void> {
+    await this.identity.logout(dto.refreshToken, token);
   }
 
   @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })

@@ -1,6 +1,6 @@
-import { averageOf } from './rating-aggregate';
+import { averageOf } from './movie-rating';
 
-describe('rating aggregates', () => {
+describe('the average rating of a movie', () => {
   it('computes the average from sum and count, 0 without ratings', () => {
     expect(averageOf(0, 0)).toBe(0);
     expect(averageOf(14, 4)).toBe(3.5);

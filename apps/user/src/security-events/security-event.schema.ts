@@ -1,0 +1,24 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { SecurityEventType, UserRole } from '@app/contracts';
+
+/** One change that ends or downgrades a user's sessions; `_id` is its feed position. */
+@Schema({ collection: 'securityEvents', versionKey: false })
+export class SecurityEventRecord {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ type: String, required: true, enum: ['password', 'deleted', 'role'] })
+  type: SecurityEventType;
+
+  @Prop({ required: true })
+  userId: string;
+
+  @Prop({ type: String })
+  role?: UserRole;
+
+  /** Ms since epoch. */
+  @Prop({ required: true })
+  at: number;
+}
+
+export const SecurityEventSchema = SchemaFactory.createForClass(SecurityEventRecord);

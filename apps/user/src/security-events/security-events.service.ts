@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { FeedPage, positionAt, SecurityEvent, SecurityEventType, UserRole } from '@app/contracts';
+import { SecurityEventsRepository } from './security-events.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const TRIM_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The user service's security events: appended after a password change, a role change or a delete is stored and
+ * before it is acknowledged, read by the auth service by position (auth -> user, the allowed direction). Kept as
+ * long as a refresh token lives, so an auth instance that starts later still learns of every change that matters.
+ */
+@Injectable()
+export class SecurityEventsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('SecurityEvents');
+  private readonly retentionMs: number;
+  private trimTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly events: SecurityEventsRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.retentionMs = config.jwt.refreshTtlDays * DAY_MS;
+  }
+
+  onModuleInit(): void {
+    this.trimTimer = setInterval(() => {
+      this.events
+        .trimBefore(positionAt(Date.now() - this.retentionMs))
+        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
+    }, TRIM_EVERY_MS);
+    this.trimTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.trimTimer);
+  }
+
+  /** Call after the change is stored: sessions that started before now are affected. */
+  async record(type: SecurityEventType, userId: string, role?: UserRole): Promise<void> {
+    await this.events.append({ type, userId, ...(role ? { role } : {}), at: Date.now() });
+  }
+
+  async read(after: string | undefined, limit: number): Promise<FeedPage<SecurityEvent>> {
+    const rows = await this.events.after(after, limit);
+    return {
+      events: rows.map((r) => ({ pos: r._id, type: r.type, userId: r.userId, ...(r.role ? { role: r.role } : {}), at: r.at })),
+      horizon: positionAt(Date.now() - this.retentionMs),
+    };
+  }
+}
