@@ -237,9 +237,12 @@ describe('identity v2 (split mode: gateway, auth and user as separate processes)
       expect((await asCarol.patch(`/api/v2/users/${carol.id}`, { password: 'new-carol-pw', currentPassword: carol.password })).status).toBe(
         200,
       );
-      expect((await loginV2(system.baseUrl, renamed, 'new-carol-pw')).accessToken).toBeTruthy();
+      const fresh = (await loginV2(system.baseUrl, renamed, 'new-carol-pw')).accessToken;
+      expect(fresh).toBeTruthy();
       expect((await api(system.baseUrl).post('/api/v2/auth/login', { username: renamed, password: carol.password })).status).toBe(401);
-      expect((await asCarol.patch(`/api/v2/users/${carol.id}`, { username: alice.username.toUpperCase() })).status).toBe(409);
+      // With the new session's token: the password change ended the old one (within 1 s, so a slow run would see 401).
+      const asNewCarol = loggedApi(log, system.baseUrl, fresh);
+      expect((await asNewCarol.patch(`/api/v2/users/${carol.id}`, { username: alice.username.toUpperCase() })).status).toBe(409);
     });
 
     it('admin sets role and password; a refreshed token carries the new role', async () => {
