@@ -42,7 +42,11 @@ export function resolvePath(template: string, path: Record<string, unknown> = {}
   const url = template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(path[name])));
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+    if (value !== undefined && value !== null && value !== '')
+      search.set(
+        key,
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value),
+      );
   }
   const text = search.toString();
   return text ? `${url}?${text}` : url;

@@ -47,3 +47,13 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
   if (!control.id) control.id = uid('f');
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
 }
+
+/**
+ * Listens with an async handler. Handlers show their own errors in the page; anything that still escapes is
+ * written to the console, never left as an unhandled rejection.
+ */
+export function onEvent(target: EventTarget, type: string, handler: (event: Event) => Promise<void>): void {
+  target.addEventListener(type, (event) => {
+    handler(event).catch((err: unknown) => console.error(err));
+  });
+}

@@ -1,5 +1,5 @@
 import { ApiError, describeError, Session } from './api.js';
-import { field, h, notice, replace } from './dom.js';
+import { field, h, notice, onEvent, replace } from './dom.js';
 import type { Context, PageName, View } from './view.js';
 import { moviesView } from './views/movies.js';
 import { overviewView } from './views/overview.js';
@@ -45,7 +45,7 @@ function showLogin(message?: string): void {
     submit,
     result,
   );
-  form.addEventListener('submit', async (e) => {
+  onEvent(form, 'submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
     replace(result, h('p', { class: 'muted', role: 'status' }, 'Signing in…'));
@@ -79,7 +79,7 @@ function showShell(page: PageName): void {
     ),
   );
   const logout = h('button', { type: 'button', class: 'link', 'data-testid': 'logout' }, 'Sign out');
-  logout.addEventListener('click', async () => {
+  onEvent(logout, 'click', async () => {
     logout.disabled = true;
     await session.logout();
     history.replaceState(null, '', location.pathname);

@@ -176,8 +176,8 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
     });
     child.process = proc;
     running++;
-    prefixLines(proc.stdout!, child.name, process.stdout);
-    prefixLines(proc.stderr!, child.name, process.stderr);
+    prefixLines(proc.stdout, child.name, process.stdout);
+    prefixLines(proc.stderr, child.name, process.stderr);
     proc.on('exit', (code, signal) => {
       running--;
       if (!stopping) say(`${child.name} (pid ${proc.pid}) exited with ${signal ?? `code ${code}`}; not restarting it`);

@@ -34,7 +34,7 @@ export class RevocationFollower implements OnApplicationBootstrap, OnApplication
       this.lastReadAt = Date.now();
       return page;
     };
-    this.reader = new ChangeFeedReader<RevocationEvent>(tracked, async (events) => list.apply(events), undefined, {
+    this.reader = new ChangeFeedReader<RevocationEvent>(tracked, (events) => Promise.resolve(list.apply(events)), undefined, {
       idleMs: config.sessions.pollMs,
       onError: (err) => this.warn(err),
     });

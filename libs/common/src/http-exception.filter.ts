@@ -55,7 +55,7 @@ export function resolveHttpError(exception: unknown): ResolvedError {
     const response = exception.getResponse();
     let message = exception.message;
     if (typeof response === 'object' && response !== null && 'message' in response) {
-      const m = (response as { message: unknown }).message;
+      const m = response.message;
       message = Array.isArray(m) ? String(m[0]) : String(m);
     }
     if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 
 /**
  * Polls `probe` every `everyMs` until it gives a truthy value, which it returns; a probe that throws counts as
@@ -22,5 +23,7 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) break;
     await sleep(everyMs);
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : inspect(last)}` : ''}`,
+  );
 }

@@ -39,7 +39,7 @@ function merge(base: Tree, over: unknown): Tree {
   if (!isTree(over)) return base;
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    out[key] = isTree(value) && isTree(base[key]) ? merge(base[key] as Tree, value) : value;
+    out[key] = isTree(value) && isTree(base[key]) ? merge(base[key], value) : value;
   }
   return out;
 }
@@ -100,13 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const path of leafPaths(tree)) {
     const name = envNameFor(path);
     if (env[name] !== undefined) {
-      setAt(tree, path, coerce(env[name] as string, getAt(tree, path)));
+      setAt(tree, path, coerce(env[name], getAt(tree, path)));
       sources.set(path, name);
     }
   }
   for (const [alias, path] of Object.entries(ENV_ALIASES)) {
     if (env[alias] !== undefined) {
-      setAt(tree, path, coerce(env[alias] as string, getAt(tree, path)));
+      setAt(tree, path, coerce(env[alias], getAt(tree, path)));
       sources.set(path, alias);
     }
   }

@@ -42,7 +42,7 @@ export const MOVIE_PATTERNS = {
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
+  Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 export const MOVIE_SORT_FIELDS = ['name', 'year', 'averageRating', 'createdAt'] as const;
 export const MOVIE_SORTS = MOVIE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);

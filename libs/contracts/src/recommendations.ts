@@ -81,7 +81,7 @@ export class RebuildQuery {
   /** `?repair=true`: re-read every rating from the movie service before building. */
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'Re-read every rating from the movie service before building' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   repair?: boolean;
 }

@@ -1,8 +1,8 @@
-import { Connection } from 'mongoose';
+import { ConnectionStates, type Connection } from 'mongoose';
 
 /** Pings the service's database; resolves false instead of hanging when it is away. */
 export async function pingDatabase(connection: Connection, timeoutMs = 1500): Promise<boolean> {
-  if (connection.readyState !== 1 || !connection.db) return false;
+  if (connection.readyState !== ConnectionStates.connected || !connection.db) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));

@@ -74,7 +74,7 @@ async function startFerretDb(bin: string, dataDir: string, fixedPort?: number): 
     '--log-level=warn',
   ];
   const server = await startGuarded('FerretDB', bin, args, port);
-  return { uri: `mongodb://127.0.0.1:${port}/`, port, engine: 'ferretdb', pid: server.pid, stop: server.stop };
+  return { uri: `mongodb://127.0.0.1:${port}/`, port, engine: 'ferretdb', pid: server.pid, stop: () => server.stop() };
 }
 
 async function startMemoryServer(dataDir: string): Promise<EmbeddedDb> {

@@ -96,10 +96,10 @@ export async function startGuarded(what: string, bin: string, args: string[], po
   // we stop it last, and the watchdog still stops it when we die (its stdin closes).
   const child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  child.stdin!.on('error', () => undefined);
+  child.stdin.on('error', () => undefined);
   // Our end of the pipes must not keep the event loop alive.
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   (child.stderr as unknown as { unref?: () => void }).unref?.();
@@ -116,7 +116,7 @@ export async function startGuarded(what: string, bin: string, args: string[], po
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        child.stdin!.end();
+        child.stdin.end();
         child.kill('SIGTERM');
       }),
   };

@@ -39,5 +39,5 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     args.push('-js', '-sd', options.jetStreamDir);
   }
   const server = await startGuarded('nats-server', bin, args, port);
-  return { url: `nats://127.0.0.1:${port}`, port, pid: server.pid, stop: server.stop };
+  return { url: `nats://127.0.0.1:${port}`, port, pid: server.pid, stop: () => server.stop() };
 }

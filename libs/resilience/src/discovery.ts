@@ -50,7 +50,7 @@ export function validateRecord(
 ): RegistryRecord | string {
   const id = typeof raw.id === 'string' && raw.id ? raw.id : undefined;
   if (!id) return 'no instance id';
-  const service = String(raw.service ?? '');
+  const service = typeof raw.service === 'string' ? raw.service : '';
   if (!known.includes(service as ServiceName)) return `unknown service "${service}"`;
   const host = typeof raw.host === 'string' ? raw.host.trim() : '';
   if (!host || /[\s/]/.test(host)) return `bad host "${String(raw.host)}"`;

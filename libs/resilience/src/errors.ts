@@ -13,7 +13,7 @@ export function isBusinessError(err: unknown): boolean {
  * so opening this one's breaker sheds nothing and would only delay recovery once the database returns.
  */
 export function isDependencyDown(err: unknown): boolean {
-  return isRpcErrorPayload(err) && err.status === 503 && err.code === ErrorCode.DATABASE_UNAVAILABLE;
+  return isRpcErrorPayload(err) && err.status === 503 && err.code === Number(ErrorCode.DATABASE_UNAVAILABLE);
 }
 
 export function isFailure(err: unknown): boolean {

@@ -262,6 +262,8 @@ export class InstanceClient {
       let value: T | undefined;
       const subscription = this.proxy.send<T>(pattern, payload).subscribe({
         next: (v) => (value = v),
+        // RPC errors arrive as plain objects; errors.ts classifies them as they are.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         error: (e: unknown) => reject(e),
         complete: () => resolve(value as T),
       });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { networkInterfaces } from 'node:os';
-import { connect, JSONCodec, NatsConnection, RequestStrategy, Service } from 'nats';
+import { connect, Events, JSONCodec, NatsConnection, RequestStrategy, Service } from 'nats';
 import type { AppConfig, ServiceName } from '@app/config';
 import { DiscoveryListener, DiscoverySource, RegistryRecord, validateRecord } from './discovery';
 import { natsTlsOptions } from './transport';
@@ -65,8 +65,8 @@ export class NatsDiscovery implements DiscoverySource {
       this.connected = true;
       void (async () => {
         for await (const s of nc.status()) {
-          if (s.type === 'disconnect') this.connected = false;
-          else if (s.type === 'reconnect') this.connected = true;
+          if (s.type === Events.Disconnect) this.connected = false;
+          else if (s.type === Events.Reconnect) this.connected = true;
         }
       })();
       nc.subscribe(leaveSubject(this.config.nats.subjectPrefix), {

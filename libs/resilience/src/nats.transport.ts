@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClientProxy, NatsOptions, ReadPacket, ServerNats, WritePacket } from '@nestjs/microservices';
+import { ClientProxy, MsPattern, NatsOptions, ReadPacket, ServerNats, WritePacket } from '@nestjs/microservices';
 import * as nats from 'nats';
 import { ServiceCredential, signPacket } from './service-auth';
 
@@ -20,7 +20,7 @@ export class NatsServer extends ServerNats {
   override bindEvents(client: nats.NatsConnection): void {
     for (const channel of this.messageHandlers.keys()) {
       const handler = this.getMessageHandler(channel).bind(this) as unknown as (err: nats.NatsError | null, msg: nats.Msg) => void;
-      client.subscribe(`${this.subjectPrefix}${channel}`, { queue: this.natsOptions.queue as string | undefined, callback: handler });
+      client.subscribe(`${this.subjectPrefix}${channel}`, { queue: this.natsOptions.queue, callback: handler });
     }
   }
 
@@ -110,7 +110,9 @@ export class NatsClient extends ClientProxy {
           callback({ err: reply.err, response: reply.response, isDisposed: reply.isDisposed || reply.err !== undefined });
         },
       });
-      connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, this.encode(packet), { reply: inbox });
+      connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern as MsPattern)}`, this.encode(packet), {
+        reply: inbox,
+      });
       return () => subscription.unsubscribe();
     } catch (err) {
       callback({ err, isDisposed: true });
@@ -120,7 +122,7 @@ export class NatsClient extends ClientProxy {
 
   protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
     const connection = await this.connect();
-    connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern)}`, this.encode(packet));
+    connection.publish(`${this.subjectPrefix}${this.normalizePattern(packet.pattern as MsPattern)}`, this.encode(packet));
     return undefined as T;
   }
 }

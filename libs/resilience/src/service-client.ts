@@ -99,6 +99,8 @@ export class ServiceClient {
       if (lastError === undefined) for (const i of this.instances) if (!i.isAvailable(Date.now(), group)) i.recordRejected(group);
       throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec(group));
     }
+    // The last answer as it came (an RPC error is a plain { status, code, message } object, classified above).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw lastError;
   }
 

@@ -1,5 +1,5 @@
 import { describeError, type MovieSort } from '../api.js';
-import { field, h, notice, replace } from '../dom.js';
+import { field, h, notice, onEvent, replace } from '../dom.js';
 import { formatRating, genreNames, pageCount, safeImageUrl } from '../format.js';
 import { Context, Page, View } from '../view.js';
 
@@ -225,7 +225,7 @@ export function moviesView(ctx: Context): View {
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'rate-submit' }, 'Save rating'),
       result,
     );
-    rate.addEventListener('submit', async (e) => {
+    onEvent(rate, 'submit', async (e) => {
       e.preventDefault();
       if (!score) {
         replace(result, notice('error', 'Pick 1 to 5 stars first.'));

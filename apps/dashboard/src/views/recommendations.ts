@@ -1,5 +1,5 @@
 import { describeError } from '../api.js';
-import { field, h, notice, replace } from '../dom.js';
+import { field, h, notice, onEvent, replace } from '../dom.js';
 import { describeStrategy, formatDate, isFallback } from '../format.js';
 import { Context, View } from '../view.js';
 import { cover, Movie } from './movies.js';
@@ -7,7 +7,7 @@ import { cover, Movie } from './movies.js';
 interface Recommendation {
   movie: Movie;
   score: number;
-  reason: 'similar' | 'popular' | string;
+  reason: string;
 }
 
 interface Recommendations {
@@ -112,7 +112,7 @@ export function recommendationsView(ctx: Context): View {
       e.preventDefault();
       void loadTheirs();
     });
-    rebuild.addEventListener('click', async () => {
+    onEvent(rebuild, 'click', async () => {
       rebuild.disabled = true;
       replace(rebuildResult, h('p', { class: 'muted', role: 'status' }, 'Rebuilding…'));
       try {

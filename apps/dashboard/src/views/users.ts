@@ -1,5 +1,5 @@
 import { describeError, type Role } from '../api.js';
-import { field, h, notice, replace } from '../dom.js';
+import { field, h, notice, onEvent, replace } from '../dom.js';
 import { formatDate, pageCount } from '../format.js';
 import { Context, View } from '../view.js';
 
@@ -71,7 +71,7 @@ export function usersView(ctx: Context): View {
     pager,
   );
 
-  create.addEventListener('submit', async (e) => {
+  onEvent(create, 'submit', async (e) => {
     e.preventDefault();
     const name = username.value.trim();
     try {
@@ -117,7 +117,7 @@ export function usersView(ctx: Context): View {
     const select = roleSelect(user.role, { 'aria-label': `Role of ${user.username}`, 'data-testid': 'user-role' });
     if (self) select.disabled = true;
     const status = h('span', { class: 'row-status', 'aria-live': 'polite' });
-    select.addEventListener('change', async () => {
+    onEvent(select, 'change', async () => {
       const to = select.value;
       try {
         await ctx.session.call('patch', '/api/v2/users/{id}', { path: { id: user.id }, body: { role: to as Role } });
@@ -135,7 +135,7 @@ export function usersView(ctx: Context): View {
       'Delete',
     );
     let armed = false;
-    del.addEventListener('click', async () => {
+    onEvent(del, 'click', async () => {
       // A second click confirms, so a stray click never deletes anyone.
       if (!armed) {
         armed = true;

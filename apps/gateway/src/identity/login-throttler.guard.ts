@@ -12,7 +12,9 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     return `login:${name}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new AppError(429, ErrorCode.TOO_MANY_REQUESTS, 'Too many login attempts, try again later', undefined, detail.timeToBlockExpire);
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(
+      new AppError(429, ErrorCode.TOO_MANY_REQUESTS, 'Too many login attempts, try again later', undefined, detail.timeToBlockExpire),
+    );
   }
 }

@@ -23,7 +23,7 @@ export function securityHeaders(options: HelmetOptions = HELMET_OPTIONS): Record
     removeHeader: (name: string) => void delete headers[name],
   };
   helmet(options)({} as never, res as never, (err?: unknown) => {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('helmet could not compute its headers');
   });
   return headers;
 }

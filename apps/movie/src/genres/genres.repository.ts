@@ -14,7 +14,7 @@ export class GenresRepository {
   /** Creates the genre; a duplicate name raises the driver's 11000 error from the unique index. */
   async create(genre: Genre): Promise<GenreRecord> {
     const created = await this.model.create(genre);
-    return created.toObject() as unknown as GenreRecord;
+    return created.toObject();
   }
 
   async existingNames(names: string[]): Promise<Set<string>> {

@@ -187,7 +187,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   }
 
   /** Events are absolute states (the new score, or gone), so applying one twice changes nothing. */
-  private async apply(events: ChangeEvent[]): Promise<void> {
+  private apply(events: ChangeEvent[]): Promise<void> {
     for (const e of events) {
       switch (e.type) {
         case 'rating.inserted':
@@ -211,6 +211,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.eventsApplied += events.length;
     this.snapshotDirty = true;
     this.modelStale = true;
+    return Promise.resolve();
   }
 
   /** Every rating again from the movie service; events from just before the export on are replayed over it. */

@@ -22,7 +22,7 @@ export class UserRatings {
 
   set(userId: string, movieId: string, score: number): void {
     let mine = this.byUser.get(userId);
-    if (!mine) this.byUser.set(userId, (mine = new Map()));
+    if (!mine) this.byUser.set(userId, (mine = new Map<string, number>()));
     if (!mine.has(movieId)) this.count++;
     mine.set(movieId, score);
   }

@@ -46,7 +46,7 @@ export class UsersRepository {
 
   async create(user: { username: string; passwordHash: string; role: UserRole }): Promise<UserRecord> {
     const doc = await this.model.create({ ...user, usernameLower: user.username.toLowerCase() });
-    return toRecord(doc.toObject() as LeanUser);
+    return toRecord(doc.toObject());
   }
 
   async findById(id: string): Promise<UserRecord | null> {
