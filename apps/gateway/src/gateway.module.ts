@@ -9,7 +9,7 @@ import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
-import { IdentityModule } from './identity/identity.module';
+import { AccountsModule } from './accounts.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { AdminServicesModule } from './v2/admin/admin-services.module';
 import { CatalogModule } from './v2/catalog.module';
@@ -28,7 +28,7 @@ export class GatewayModule implements NestModule {
         PassportModule,
         HealthModule,
         AdminServicesModule,
-        IdentityModule,
+        AccountsModule,
         CatalogModule,
       ],
       controllers: [MetricsController],
