@@ -2,10 +2,10 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { revocationsFromAuthService, TokenModule } from '@app/auth';
-import { AppConfig, ConfigModule, SERVICE_NAMES } from '@app/config';
+import { AppConfig, ConfigModule } from '@app/config';
 import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
-import { ResilienceModule } from '@app/resilience';
 import { JwtAuthGuard, RolesGuard } from './auth/auth.guards';
+import { ServiceClientsModule } from './clients/service-clients.module';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DrainState } from './health/drain-state';
 import { HealthModule } from './health/health.module';
@@ -23,7 +23,7 @@ export class GatewayModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
-        ResilienceModule.forServices(SERVICE_NAMES),
+        ServiceClientsModule,
         TokenModule,
         PassportModule,
         HealthModule,
@@ -39,7 +39,7 @@ export class GatewayModule implements NestModule {
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [DrainState, ResilienceModule],
+      exports: [DrainState, ServiceClientsModule],
     };
   }
 

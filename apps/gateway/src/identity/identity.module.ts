@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { IdentityClient } from './identity.client';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { LoginService } from './login.service';
 
-/** Calls to the user and auth services, and the per-address login limit, for the account routes of both versions. */
+/** The login flow and the per-address login limit, for the account routes of both versions. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -15,7 +14,7 @@ import { LoginService } from './login.service';
       }),
     }),
   ],
-  providers: [IdentityClient, LoginService, LoginThrottlerGuard],
-  exports: [IdentityClient, LoginService, LoginThrottlerGuard, ThrottlerModule],
+  providers: [LoginService, LoginThrottlerGuard],
+  exports: [LoginService, LoginThrottlerGuard, ThrottlerModule],
 })
 export class IdentityModule {}

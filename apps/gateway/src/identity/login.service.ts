@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
-import { TokenPair } from '@app/contracts';
-import { IdentityClient } from './identity.client';
+import { AUTH_PATTERNS, TokenPair } from '@app/contracts';
+import { ServiceClient } from '@app/resilience';
+import { InjectService } from '../clients/service-clients.module';
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password';
 
@@ -11,10 +12,10 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password';
  */
 @Injectable()
 export class LoginService {
-  constructor(private readonly identity: IdentityClient) {}
+  constructor(@InjectService('auth') private readonly auth: ServiceClient) {}
 
   login(username: string, password: string, withRefreshToken: boolean, clientIp: string): Promise<TokenPair> {
-    return this.identity.login({ username, password, withRefreshToken }, clientIp);
+    return this.auth.send<TokenPair>(AUTH_PATTERNS.login, { username, password, withRefreshToken }, { clientIp });
   }
 
   /** Empty fields get the same generic answer as a wrong password. */

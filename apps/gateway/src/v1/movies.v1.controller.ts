@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateMovieV1Dto, MOVIE_PATTERNS, MovieV1Dto } from '@app/contracts';
-import { ServiceRegistry } from '@app/resilience';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public } from '../auth/auth.decorators';
+import { InjectService } from '../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache';
 import { V1MessageDto } from './users/v1-users.dto';
 
@@ -11,7 +12,7 @@ import { V1MessageDto } from './users/v1-users.dto';
 @ApiTags('v1 (deprecated)')
 @Controller('api/v1/movies')
 export class MoviesV1Controller {
-  constructor(private readonly registry: ServiceRegistry) {}
+  constructor(@InjectService('movie') private readonly movies: ServiceClient) {}
 
   @ApiOperation({ operationId: 'v1ListMovies', summary: 'Every movie (original contract)', description: 'Unpaged.', deprecated: true })
   @ApiOkResponse({ type: [MovieV1Dto] })
@@ -20,7 +21,7 @@ export class MoviesV1Controller {
   @CatalogRead()
   @Get('list')
   list(@IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.registry.client('movie').send(MOVIE_PATTERNS.listAll, {}, { idempotent: true, ifNoneMatch });
+    return this.movies.send(MOVIE_PATTERNS.listAll, {}, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({
@@ -36,7 +37,7 @@ export class MoviesV1Controller {
   @HttpCode(200)
   async create(@Body() body: CreateMovieV1Dto, @BearerToken() token: string): Promise<{ message: string }> {
     const { name, url, coverImage, description } = body;
-    await this.registry.client('movie').send(MOVIE_PATTERNS.createV1, { name, url, coverImage, description }, { token });
+    await this.movies.send(MOVIE_PATTERNS.createV1, { name, url, coverImage, description }, { token });
     return { message: 'Successfully' };
   }
 }

@@ -5,7 +5,7 @@ import { MoviesController } from './movies/movies.controller';
 import { RecommendationsController } from './recommendations/recommendations.controller';
 import { RecommendationsGatewayService } from './recommendations/recommendations.service';
 
-/** Catalog and recommendation routes, v1 and v2; ServiceRegistry comes from the global gateway module. */
+/** Catalog and recommendation routes, v1 and v2; the named service clients come from the global ServiceClientsModule. */
 @Module({
   controllers: [MoviesV1Controller, MoviesController, GenresController, RecommendationsController],
   providers: [RecommendationsGatewayService],

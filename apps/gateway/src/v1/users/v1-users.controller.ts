@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiObjectIdParam, assertObjectId, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
-import { UserDto } from '@app/contracts';
+import { Page } from '@app/common';
+import { USER_PATTERNS, UserDto } from '@app/contracts';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorators';
-import { IdentityClient } from '../../identity/identity.client';
+import { InjectService } from '../../clients/service-clients.module';
 import { requireField, SUCCESS, V1CreateUserDto, V1MessageDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
 
 /** At most this many users in one v1 list (it has no paging). */
@@ -18,7 +20,7 @@ const toV1 = (user: UserDto): V1User => ({ id: user.id, name: user.username });
 @Roles('admin')
 @Controller('api/v1/users')
 export class V1UsersController {
-  constructor(private readonly identity: IdentityClient) {}
+  constructor(@InjectService('user') private readonly users: ServiceClient) {}
 
   @ApiOperation({
     operationId: 'v1CreateUser',
@@ -33,7 +35,7 @@ export class V1UsersController {
   async create(@Body() dto: V1CreateUserDto, @BearerToken() token?: string): Promise<typeof SUCCESS> {
     const username = requireField(dto.name, 'Name is empty');
     const password = requireField(dto.password, 'Password is empty');
-    await this.identity.createUser({ username, password }, token);
+    await this.users.send<UserDto>(USER_PATTERNS.create, { username, password }, { token });
     return SUCCESS;
   }
 
@@ -44,7 +46,7 @@ export class V1UsersController {
   async list(@BearerToken() token?: string): Promise<V1User[]> {
     const all: V1User[] = [];
     for (let page = 1; all.length < V1_LIST_CAP; page++) {
-      const result = await this.identity.listUsers({ page, limit: PAGE }, token);
+      const result = await this.users.send<Page<UserDto>>(USER_PATTERNS.list, { page, limit: PAGE }, { token, idempotent: true });
       all.push(...result.items.map(toV1));
       if (result.items.length < PAGE || all.length >= result.total) break;
     }
@@ -57,7 +59,7 @@ export class V1UsersController {
   @ApiObjectIdParam()
   @Get('detail/:id')
   async detail(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<V1User> {
-    return toV1(await this.identity.findUser(id, token));
+    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { token, idempotent: true }));
   }
 
   @ApiOperation({ operationId: 'v1GetUserByQuery', summary: 'One user by id (query)', description: 'Id in the query.', deprecated: true })
@@ -65,7 +67,7 @@ export class V1UsersController {
   @ApiErrors(400, 401, 403, 404)
   @Get()
   async byQuery(@Query() query: V1UserQuery, @BearerToken() token?: string): Promise<V1User> {
-    return toV1(await this.identity.findUser(assertObjectId(query.id), token));
+    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id: assertObjectId(query.id) }, { token, idempotent: true }));
   }
 
   @ApiOperation({
@@ -81,7 +83,7 @@ export class V1UsersController {
     const id = assertObjectId(dto.id);
     const username = requireField(dto.name, 'Name is empty');
     const password = requireField(dto.password, 'Password is empty');
-    await this.identity.updateUser({ id, username, password }, token);
+    await this.users.send<UserDto>(USER_PATTERNS.update, { id, username, password }, { token });
     return SUCCESS;
   }
 
@@ -91,7 +93,7 @@ export class V1UsersController {
   @ApiObjectIdParam()
   @Delete(':id')
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<typeof SUCCESS> {
-    await this.identity.deleteUser(id, token);
+    await this.users.send(USER_PATTERNS.delete, { id }, { token });
     return SUCCESS;
   }
 }

@@ -2,8 +2,10 @@ import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
+import { AUTH_PATTERNS, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorators';
-import { IdentityClient } from '../../identity/identity.client';
+import { InjectService } from '../../clients/service-clients.module';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
 import { UserResponseDto } from '../users/v2-users.dto';
@@ -13,7 +15,8 @@ import { LoginDto, MeDto, RefreshDto, RegisterDto, TokenPairDto } from './v2-aut
 @Controller('api/v2/auth')
 export class V2AuthController {
   constructor(
-    private readonly identity: IdentityClient,
+    @InjectService('user') private readonly users: ServiceClient,
+    @InjectService('auth') private readonly auth: ServiceClient,
     private readonly logins: LoginService,
   ) {}
 
@@ -25,7 +28,7 @@ export class V2AuthController {
   @Post('register')
   @HttpCode(201)
   register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
-    return this.identity.register(dto);
+    return this.users.send<UserDto>(USER_PATTERNS.register, dto);
   }
 
   @ApiOperation({
@@ -54,7 +57,7 @@ export class V2AuthController {
   @Post('refresh')
   @HttpCode(200)
   async refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return (await this.identity.refresh(dto.refreshToken)) as TokenPairDto;
+    return (await this.auth.send<TokenPair>(AUTH_PATTERNS.refresh, { refreshToken: dto.refreshToken })) as TokenPairDto;
   }
 
   @ApiOperation({
@@ -69,7 +72,7 @@ export class V2AuthController {
   @Post('logout')
   @HttpCode(204)
   async logout(@Body() dto: RefreshDto, @BearerToken() token?: string): Promise<void> {
-    await this.identity.logout(dto.refreshToken, token);
+    await this.auth.send(AUTH_PATTERNS.logout, { refreshToken: dto.refreshToken, ...(token ? { accessToken: token } : {}) });
   }
 
   @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })
@@ -79,7 +82,7 @@ export class V2AuthController {
   @Get('me')
   async me(@CurrentUser() caller: Principal, @BearerToken() token?: string): Promise<MeDto> {
     try {
-      const user = await this.identity.findUser(caller.id, token);
+      const user = await this.users.send<UserDto>(USER_PATTERNS.findById, { id: caller.id }, { token, idempotent: true });
       return { id: user.id, username: user.username, role: user.role };
     } catch (err) {
       // A valid token whose account was deleted since it was issued.

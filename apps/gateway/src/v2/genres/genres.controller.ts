@@ -2,14 +2,15 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
-import { ServiceRegistry } from '@app/resilience';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
+import { InjectService } from '../../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 
 @ApiTags('genres')
 @Controller('api/v2/genres')
 export class GenresController {
-  constructor(private readonly registry: ServiceRegistry) {}
+  constructor(@InjectService('movie') private readonly movies: ServiceClient) {}
 
   @ApiOperation({ operationId: 'listGenres', summary: 'Every genre', description: 'Sorted by name; not paged (there are few).' })
   @ApiOkResponse({ type: [GenreDto] })
@@ -18,7 +19,7 @@ export class GenresController {
   @CatalogRead()
   @Get()
   list(@IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.registry.client('movie').send(MOVIE_PATTERNS.genresList, {}, { idempotent: true, ifNoneMatch });
+    return this.movies.send(MOVIE_PATTERNS.genresList, {}, { idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ operationId: 'createGenre', summary: 'Add a genre (admin)', description: 'A name already taken (in any case) is 409.' })
@@ -28,6 +29,6 @@ export class GenresController {
   @Roles('admin')
   @Post()
   create(@Body() body: CreateGenreDto, @BearerToken() token: string): Promise<GenreDto> {
-    return this.registry.client('movie').send(MOVIE_PATTERNS.genresCreate, body, { token });
+    return this.movies.send(MOVIE_PATTERNS.genresCreate, body, { token });
   }
 }

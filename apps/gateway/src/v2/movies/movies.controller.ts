@@ -13,18 +13,15 @@ import {
   RatingPageDto,
   UpdateMovieDto,
 } from '@app/contracts';
-import { ServiceRegistry } from '@app/resilience';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
+import { InjectService } from '../../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')
 export class MoviesController {
-  constructor(private readonly registry: ServiceRegistry) {}
-
-  private get movies() {
-    return this.registry.client('movie');
-  }
+  constructor(@InjectService('movie') private readonly movies: ServiceClient) {}
 
   @ApiOperation({
     operationId: 'listMovies',

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@app/common';
 import {
@@ -9,37 +10,37 @@ import {
   RecommendationsDto,
   ScoredMovie,
 } from '@app/contracts';
-import { ServiceRegistry } from '@app/resilience';
+import { ServiceClient } from '@app/resilience';
+import { InjectService } from '../../clients/service-clients.module';
 
 const POLL_MS = 100;
 const REBUILD_WAIT_MS = 10 * 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 @Injectable()
 export class RecommendationsGatewayService {
-  constructor(private readonly registry: ServiceRegistry) {}
+  constructor(
+    @InjectService('recommendation') private readonly recommendation: ServiceClient,
+    @InjectService('movie') private readonly movie: ServiceClient,
+  ) {}
 
   /** Recommendations from the recommendation service, or popular picks from the movie service when it cannot answer. */
   forUser(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
-    return this.registry
-      .client('recommendation')
-      .send<RecommendationsDto>(
-        RECOMMENDATION_PATTERNS.forUser,
-        { userId, limit },
-        { idempotent: true, token, fallback: () => this.popular(userId, limit, token) },
-      );
+    return this.recommendation.send<RecommendationsDto>(
+      RECOMMENDATION_PATTERNS.forUser,
+      { userId, limit },
+      { idempotent: true, token, fallback: () => this.popular(userId, limit, token) },
+    );
   }
 
   /** Starts a build and answers once it has finished: short status calls, never one long-held RPC. */
   async rebuild(token: string, repair: boolean): Promise<BuildSummary> {
-    const recommendation = this.registry.client('recommendation');
-    const started = await recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, { repair }, { token });
+    const started = await this.recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, { repair }, { token });
     const deadline = Date.now() + REBUILD_WAIT_MS;
     let state = started;
     while (state.running) {
       if (Date.now() > deadline) throw new AppError(504, ErrorCode.UPSTREAM_TIMEOUT, 'The recommendation build is still running');
       await sleep(POLL_MS);
-      state = await recommendation.send<RebuildState>(
+      state = await this.recommendation.send<RebuildState>(
         RECOMMENDATION_PATTERNS.rebuildStatus,
         { buildId: started.buildId },
         { idempotent: true, token },
@@ -50,13 +51,12 @@ export class RecommendationsGatewayService {
   }
 
   feedStatus(token: string): Promise<FeedStatus> {
-    return this.registry.client('recommendation').send<FeedStatus>(RECOMMENDATION_PATTERNS.feedStatus, {}, { idempotent: true, token });
+    return this.recommendation.send<FeedStatus>(RECOMMENDATION_PATTERNS.feedStatus, {}, { idempotent: true, token });
   }
 
   private async popular(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
-    const movie = this.registry.client('movie');
-    const rated = await movie.send<{ movieId: string }[]>(MOVIE_PATTERNS.ratingsOfUser, { userId }, { idempotent: true, token });
-    const picks = await movie.send<ScoredMovie[]>(
+    const rated = await this.movie.send<{ movieId: string }[]>(MOVIE_PATTERNS.ratingsOfUser, { userId }, { idempotent: true, token });
+    const picks = await this.movie.send<ScoredMovie[]>(
       MOVIE_PATTERNS.popular,
       { limit, exclude: rated.map((r) => r.movieId) },
       { idempotent: true },

@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
+import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, ParseObjectIdPipe } from '@app/common';
+import { USER_PATTERNS, UserDto } from '@app/contracts';
+import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorators';
-import { IdentityClient } from '../../identity/identity.client';
+import { InjectService } from '../../clients/service-clients.module';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './v2-users.dto';
 import { ListUsersQuery } from './v2-users.query';
 
@@ -11,7 +13,7 @@ import { ListUsersQuery } from './v2-users.query';
 @ApiBearerAuth()
 @Controller('api/v2/users')
 export class V2UsersController {
-  constructor(private readonly identity: IdentityClient) {}
+  constructor(@InjectService('user') private readonly users: ServiceClient) {}
 
   @ApiOperation({
     operationId: 'createUser',
@@ -24,7 +26,7 @@ export class V2UsersController {
   @Post()
   @HttpCode(201)
   create(@Body() dto: CreateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.identity.createUser(dto, token);
+    return this.users.send<UserDto>(USER_PATTERNS.create, dto, { token });
   }
 
   @ApiOperation({ operationId: 'listUsers', summary: 'Users, paginated (admin)', description: 'Searchable by username prefix.' })
@@ -33,7 +35,11 @@ export class V2UsersController {
   @Roles('admin')
   @Get()
   list(@Query() query: ListUsersQuery, @BearerToken() token?: string): Promise<UserPageDto> {
-    return this.identity.listUsers({ page: query.page, limit: query.limit, q: query.q }, token);
+    return this.users.send<Page<UserDto>>(
+      USER_PATTERNS.list,
+      { page: query.page, limit: query.limit, q: query.q },
+      { token, idempotent: true },
+    );
   }
 
   @ApiOperation({ operationId: 'getUser', summary: 'One user', description: 'An admin reads anyone; a user only themself.' })
@@ -42,7 +48,7 @@ export class V2UsersController {
   @ApiObjectIdParam()
   @Get(':id')
   get(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.identity.findUser(id, token);
+    return this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { token, idempotent: true });
   }
 
   @ApiOperation({
@@ -55,7 +61,7 @@ export class V2UsersController {
   @ApiObjectIdParam()
   @Patch(':id')
   update(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: UpdateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.identity.updateUser({ ...dto, id }, token);
+    return this.users.send<UserDto>(USER_PATTERNS.update, { ...dto, id }, { token });
   }
 
   @ApiOperation({
@@ -70,6 +76,6 @@ export class V2UsersController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<void> {
-    await this.identity.deleteUser(id, token);
+    await this.users.send(USER_PATTERNS.delete, { id }, { token });
   }
 }
