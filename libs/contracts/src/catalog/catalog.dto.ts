@@ -3,42 +3,18 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsMongoId,
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { PageOf, PageQuery } from '@app/common';
-
-/** Message patterns of the movie service (movies, genres, ratings). */
-export const MOVIE_PATTERNS = {
-  list: 'movie.movies.list',
-  listAll: 'movie.movies.list-all',
-  get: 'movie.movies.get',
-  create: 'movie.movies.create',
-  createV1: 'movie.movies.create-v1',
-  update: 'movie.movies.update',
-  remove: 'movie.movies.remove',
-  byIds: 'movie.movies.by-ids',
-  popular: 'movie.movies.popular',
-  genresList: 'movie.genres.list',
-  genresCreate: 'movie.genres.create',
-  rate: 'movie.ratings.upsert',
-  unrate: 'movie.ratings.remove',
-  ratingsOfMovie: 'movie.ratings.of-movie',
-  ratingsOfUser: 'movie.ratings.of-user',
-  ratingsExport: 'movie.ratings.export',
-  changes: 'movie.changes.read',
-} as const;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimAll = ({ value }: { value: unknown }) =>
@@ -172,20 +148,6 @@ export class CreateMovieV1Dto extends PickType(CreateMovieDto, ['name', 'url', '
   id?: string;
 }
 
-export class IdPayload {
-  @IsMongoId()
-  id: string;
-}
-
-export class UpdateMoviePayload {
-  @IsMongoId()
-  id: string;
-
-  @ValidateNested()
-  @Type(() => UpdateMovieDto)
-  patch: UpdateMovieDto;
-}
-
 export class CreateGenreDto {
   @ApiProperty({ minLength: 1, maxLength: 50, pattern: '^[^$.]', example: 'Drama' })
   @Transform(trim)
@@ -216,95 +178,7 @@ export class RateMovieDto {
   comment?: string;
 }
 
-export class RatePayload {
-  @IsMongoId()
-  movieId: string;
-
-  @ValidateNested()
-  @Type(() => RateMovieDto)
-  rating: RateMovieDto;
-}
-
-export class MovieIdPayload {
-  @IsMongoId()
-  movieId: string;
-}
-
 export class MovieRatingsQuery extends PageQuery {
   @IsMongoId()
   movieId: string;
-}
-
-export class UserRatingsPayload {
-  @IsMongoId()
-  userId: string;
-}
-
-/**
- * Every rating, for batch jobs. Without `after`, the movie service reads one cursor in natural
- * order and answers `session` until it is done (one scan: FerretDB sorts in memory, so sorted
- * pages cost a full scan each); pass `session` back for the next page. A session lives on one
- * instance; elsewhere it is unknown (409) and the caller pages by `_id` instead (`after`, `next`).
- */
-export class ExportRatingsPayload {
-  @IsOptional()
-  @IsMongoId()
-  after?: string;
-
-  @IsOptional()
-  @IsUUID()
-  session?: string;
-
-  /** Page by `_id` (index-backed on MongoDB) instead of a cursor session. */
-  @IsOptional()
-  @IsBoolean()
-  sorted?: boolean;
-
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit: number;
-}
-
-/** A rating as exported for batch jobs: [movieId, userId, score]. */
-export type RatingTuple = [string, string, number];
-
-export interface RatingsExportPage {
-  items: RatingTuple[];
-  /** Sorted mode: the `after` of the next page, null at the end. */
-  next: string | null;
-  /** Cursor mode: the session to continue, null at the end. */
-  session: string | null;
-}
-
-export class MoviesByIdsPayload {
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsMongoId({ each: true })
-  ids: string[];
-}
-
-export class PopularPayload {
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10000)
-  @IsMongoId({ each: true })
-  exclude?: string[];
-}
-
-export interface ScoredMovie {
-  movie: MovieDto;
-  score: number;
-}
-
-export interface SeedResult {
-  loaded: boolean;
-  genres: number;
-  movies: number;
-  ratings: number;
 }

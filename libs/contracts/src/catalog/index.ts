@@ -1,0 +1,3 @@
+export * from './catalog.patterns';
+export * from './catalog.dto';
+export * from './catalog.payloads';
