@@ -17,7 +17,7 @@ const { join } = require('node:path');
 // The project's TypeScript helpers (Go-built tools and FerretDB), compiled on the fly like the benchmarks do.
 require('../bench/register-ts');
 const { goTool, goToolUnavailable } = require('../test/support/go-tools.ts');
-const { defaultCacheDir, ensureFerretDbBinary, ensureNatsServerBinary } = require('@app/database');
+const { defaultCacheDir, ensureFerretDbBinary, ensureNatsServerBinary } = require('@app/dev-harness');
 
 const ROOT = join(__dirname, '..');
 const CACHE = defaultCacheDir();

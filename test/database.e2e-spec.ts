@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
-import { EmbeddedDb, startEmbeddedDb } from '@app/database';
+import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
 import { startSystem, waitFor } from './support/system';
 
 function pidsMatching(text: string): number[] {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedDb, startEmbeddedDb } from '@app/database';
+import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
 import { api, RunningSystem, startSystem, waitFor } from './support/system';
 
 /** Stop the database under load: readiness says so quickly, requests fail fast with 503, and all recovers by itself. */

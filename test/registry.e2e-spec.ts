@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
+import { freePort, LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { api, GATEWAY_MAIN, isAlive, PLATFORM_MAIN, ROOT, RunningSystem, startSystem, waitFor } from './support/system';
 import { mintToken } from './support/tokens';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
+import { freePort, LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { api, isAlive, ROOT, RunningSystem, startSystem, waitFor } from './support/system';
 import { mintToken } from './support/tokens';
 

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { loadConfig } from '@app/config';
 import { MOVIE_PATTERNS, USER_PATTERNS } from '@app/contracts';
-import { freePort } from '@app/database';
+import { freePort } from '@app/dev-harness';
 import { ServiceRegistry } from '@app/resilience';
 import { createMovie } from './support/catalog';
 import { createUser, loginAdminV1, loginV2 } from './support/session';

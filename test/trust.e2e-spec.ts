@@ -9,7 +9,7 @@ import { lastValueFrom } from 'rxjs';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { connect as natsConnect, NatsConnection } from 'nats';
 import * as contracts from '@app/contracts';
-import { LocalNatsServer, startNatsServer } from '@app/database';
+import { LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { ServiceCredential, signPacket, SigningSerializer } from '@app/resilience';
 import { createUser, loginV2 } from './support/session';
 import { GATEWAY_MAIN, PLATFORM_MAIN, ROOT, RunningSystem, startSystem } from './support/system';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { defaultCacheDir, ensureCachedBinary, goEnv, hasGo, run } from '@app/database';
+import { defaultCacheDir, ensureCachedBinary, goEnv, hasGo, run } from '@app/dev-harness';
 
 /**
  * Command-line tools the container checks need, built from their Go modules into ~/.cache/movie-platform

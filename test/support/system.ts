@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@app/common';
-import { freePort } from '@app/database';
+import { freePort } from '@app/dev-harness';
 import { checkResponse, registerGateway } from './openapi-contract';
 
 export const ROOT = join(__dirname, '..', '..');

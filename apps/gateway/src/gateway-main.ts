@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
-import { isPortFree } from '@app/database';
+import { isPortFree } from '@app/dev-harness';
 import { startMetricsServer } from '@app/observability';
 import { fail, installShutdown, ShutdownStep } from '@app/runtime';
 import { createGatewayApp } from './gateway.app';

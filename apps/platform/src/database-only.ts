@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { startEmbeddedDb } from '@app/database';
+import { startEmbeddedDb } from '@app/dev-harness';
 import { installShutdown } from '@app/runtime';
 
 /** Runs just the embedded database until SIGINT/SIGTERM, printing the URI other processes can use. */

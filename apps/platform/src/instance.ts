@@ -1,5 +1,5 @@
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
-import { freePort } from '@app/database';
+import { freePort } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { runServiceMain } from '@app/runtime';
 import { readPlatformState } from './platform-state';

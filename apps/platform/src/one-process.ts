@@ -1,5 +1,5 @@
 import { AppConfig, SERVICE_NAMES } from '@app/config';
-import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/database';
+import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/dev-harness';
 import { ensureServiceSecret, RunningService, startService } from '@app/runtime';
 import { assertPortFree, startGateway } from '../../gateway/src/gateway-main';
 import { SERVICE_MODULES } from './service-modules';

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@app/config';
-import { startEmbeddedDb } from '@app/database';
+import { startEmbeddedDb } from '@app/dev-harness';
 import { DemoSeeder } from '../../movie/src/demo/demo.seeder';
 import { MovieModule } from '../../movie/src/movie.module';
 

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
-import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/database';
+import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
 import { ensureServiceSecret } from '@app/runtime';

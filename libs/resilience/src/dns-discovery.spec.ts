@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, DnsServer, Packet } from 'dns2';
 import { waitFor } from '@app/common';
 import { loadConfig } from '@app/config';
-import { freePort } from '@app/database';
+import { freePort } from '@app/dev-harness';
 import { validateRecord } from './discovery';
 import { ServiceRegistry } from './service-registry';
 

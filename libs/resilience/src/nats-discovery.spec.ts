@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
 import { waitFor } from '@app/common';
 import { AppConfig, loadConfig } from '@app/config';
-import { LocalNatsServer, startNatsServer } from '@app/database';
+import { LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { announceInstance, natsServiceName } from './nats-discovery';
 import { ServiceRegistry } from './service-registry';
 

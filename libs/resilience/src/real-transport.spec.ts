@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
 import { createServer, Server, Socket } from 'node:net';
 import { AppError, ErrorCode, RpcErrorFilter } from '@app/common';
-import { freePort, LocalNatsServer, startNatsServer } from '@app/database';
+import { freePort, LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { InstanceClient } from './instance-client';
 import { NatsClient, NatsServer } from './nats.transport';
 import type { ResilienceOptions } from './resilience-options';

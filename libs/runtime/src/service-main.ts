@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig, ServiceName } from '@app/config';
-import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/database';
+import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/dev-harness';
 import { setProcessRole } from '@app/observability';
 import { advertisedHost, Announcement, announceInstance } from '@app/resilience';
 import { appVersion, instanceId } from './app-info';
