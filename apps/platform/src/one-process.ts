@@ -1,29 +1,30 @@
-import { AppConfig, SERVICE_NAMES } from '@app/config';
+import { AppConfig, SERVICE_NAMES, withSettings } from '@app/config';
 import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/dev-harness';
-import { ensureServiceSecret, RunningService, startService } from '@app/runtime';
+import { RunningService, startService, withServiceSecret } from '@app/runtime';
 import { assertPortFree, startGateway } from '../../gateway/src/gateway-main';
 import { SERVICE_MODULES } from './service-modules';
 
 /** `npm start`: the gateway and every service in one Node process, each service behind its transport. */
-export async function runOneProcess(config: AppConfig): Promise<void> {
-  await assertPortFree(config);
+export async function runOneProcess(loaded: AppConfig): Promise<void> {
+  await assertPortFree(loaded);
   let db: EmbeddedDb | undefined;
-  if (!config.mongo.uri) {
-    db = await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
-    config.mongo.uri = db.uri;
-  }
-  // Every caller and service is in this process: a secret of its own authenticates their messages (no TLS on loopback).
-  ensureServiceSecret(config);
   // Every instance is in this process and known up front: nothing to discover.
-  config.registry.mode = 'static';
-  if (config.transport === 'tcp') {
+  const settings: Record<string, string> = { REGISTRY: 'static' };
+  if (!loaded.mongo.uri) {
+    db = await startEmbeddedDb({ dataDir: loaded.dataDir, cacheDir: loaded.embeddedDb.cacheDir, engine: loaded.embeddedDb.engine });
+    settings.MONGO_URI = db.uri;
+  }
+  if (loaded.transport === 'tcp') {
     // Nothing outside this process needs the services' ports, so any free ones will do.
     for (const name of SERVICE_NAMES) {
       const port = await freePort();
-      config.services[name].port = port;
-      config.services[name].instances = `127.0.0.1:${port}:1`;
+      const key = `SERVICES_${name.toUpperCase()}`;
+      settings[`${key}_PORT`] = String(port);
+      settings[`${key}_INSTANCES`] = `127.0.0.1:${port}:1`;
     }
   }
+  // Every caller and service is in this process: a secret of its own authenticates their messages (no TLS on loopback).
+  const config = withServiceSecret(withSettings(loaded, settings));
   const services: RunningService[] = await Promise.all(
     SERVICE_NAMES.map((name) => startService(name, SERVICE_MODULES[name](config), config)),
   );

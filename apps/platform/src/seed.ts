@@ -1,17 +1,18 @@
 import { NestFactory } from '@nestjs/core';
-import { AppConfig } from '@app/config';
+import { AppConfig, withSettings } from '@app/config';
 import { startEmbeddedDb } from '@app/dev-harness';
+import { withServiceSecret } from '@app/runtime';
 import { DemoSeeder } from '../../movie/src/demo/demo.seeder';
 import { MovieModule } from '../../movie/src/movie.module';
 
 /** `npm run seed`: loads the demo catalog into the movie database (the one `npm start` uses, or MONGO_URI). */
-export async function runSeed(config: AppConfig): Promise<void> {
-  const db = config.mongo.uri
+export async function runSeed(loaded: AppConfig): Promise<void> {
+  const db = loaded.mongo.uri
     ? undefined
-    : await startEmbeddedDb({ dataDir: config.dataDir, cacheDir: config.embeddedDb.cacheDir, engine: config.embeddedDb.engine });
-  if (db) config.mongo.uri = db.uri;
+    : await startEmbeddedDb({ dataDir: loaded.dataDir, cacheDir: loaded.embeddedDb.cacheDir, engine: loaded.embeddedDb.engine });
   // The explicit seed below decides; the start-up autoload stays out of the way.
-  config.demoData = 'false';
+  // Nothing else runs: a secret of its own for the clients the movie module builds (they never reach another process).
+  const config = withServiceSecret(withSettings(loaded, { ...(db ? { MONGO_URI: db.uri } : {}), DEMO_DATA: 'false' }));
   const app = await NestFactory.createApplicationContext(MovieModule.register(config), { logger: ['error', 'warn'] });
   try {
     const result = await app.get(DemoSeeder, { strict: false }).seed();

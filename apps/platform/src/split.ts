@@ -2,11 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
+import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName, withSettings } from '@app/config';
 import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
-import { ensureServiceSecret } from '@app/runtime';
+import { withServiceSecret } from '@app/runtime';
 import { assertPortFree } from '../../gateway/src/gateway-main';
 import { platformStateFile, writePlatformState } from './platform-state';
 
@@ -104,7 +104,8 @@ function prefixLines(stream: NodeJS.ReadableStream, name: string, out: NodeJS.Wr
 }
 
 /** `npm run start:split`: each app as its own process, output prefixed, no restarts, signals forwarded. */
-export async function runSplit(config: AppConfig, argv: string[]): Promise<void> {
+export async function runSplit(loaded: AppConfig, argv: string[]): Promise<void> {
+  let config = loaded;
   const say = (m: string) => process.stdout.write(`${'launcher'.padEnd(16)}| ${m}\n`);
   let args: SplitArgs;
   try {
@@ -131,11 +132,12 @@ export async function runSplit(config: AppConfig, argv: string[]): Promise<void>
   if (registry === 'nats' && !process.env.NATS_URL) {
     // The registry needs a NATS server; without NATS_URL this system gets a private one (never a shared default port).
     nats = await startNatsServer({ cacheDir: config.embeddedDb.cacheDir, log: say });
-    config.nats.url = nats.url;
+    config = withSettings(config, { NATS_URL: nats.url });
     say(`NATS server for the registry on ${nats.url}`);
   }
   // The launcher owns this deployment: without SERVICE_SECRET it makes one for its children (env only, never on the command line).
-  const serviceSecret = ensureServiceSecret(config);
+  config = withServiceSecret(config);
+  const serviceSecret = config.serviceAuth.secret;
   const children = await plan(config, args);
   const instances: Partial<Record<ServiceName, InstanceSpec[]>> = {};
   for (const c of children) {

@@ -1,4 +1,4 @@
-import { ConfigError, envNameFor, loadConfig } from './load-config';
+import { ConfigError, envNameFor, loadConfig, withSettings } from './load-config';
 
 describe('loadConfig', () => {
   it('maps a config path to its environment name', () => {
@@ -65,5 +65,19 @@ describe('loadConfig', () => {
   it('refuses to start in production without ADMIN_PASSWORD, and not elsewhere', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/ADMIN_PASSWORD/);
     expect(loadConfig({ NODE_ENV: 'development' }).user.adminPassword).toBe('');
+  });
+});
+
+describe('withSettings', () => {
+  it('makes a new, validated configuration from the one given plus settings, and leaves the first unchanged', () => {
+    const first = loadConfig({ NODE_ENV: 'test', PORT: '7001' });
+    const second = withSettings(first, { MONGO_URI: 'mongodb://127.0.0.1:27999/', SERVICES_MOVIE_PORT: '9100' });
+    expect(second).not.toBe(first);
+    expect(second.http.port).toBe(7001);
+    expect(second.mongo.uri).toBe('mongodb://127.0.0.1:27999/');
+    expect(second.services.movie.port).toBe(9100);
+    expect(first.mongo.uri).toBe('');
+    expect(first.services.movie.port).not.toBe(9100);
+    expect(() => withSettings(first, { SERVICES_MOVIE_PORT: 'x' })).toThrow(/SERVICES_MOVIE_PORT/);
   });
 });

@@ -91,6 +91,9 @@ export function configDir(): string {
  * Loads config/default.yaml, then config/<NODE_ENV>.yaml, then environment variables,
  * and validates the result. Throws ConfigError naming the offending variable.
  */
+/** The environment each configuration was loaded from, so that withSettings validates the whole again. */
+const sourceEnvs = new WeakMap<AppConfig, NodeJS.ProcessEnv>();
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV || 'development';
   const dir = configDir();
@@ -120,7 +123,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
+  sourceEnvs.set(result.data, { ...env });
   return result.data;
+}
+
+/**
+ * The same configuration with some settings added by their environment names (`MONGO_URI`, `REGISTRY`, ...),
+ * validated again as a whole. A launcher that learns something at start-up (the embedded database's address, free
+ * ports, a generated secret) makes a new configuration this way: a configuration is never changed after validation.
+ */
+export function withSettings(config: AppConfig, settings: Record<string, string>): AppConfig {
+  return loadConfig({ ...(sourceEnvs.get(config) ?? process.env), ...settings });
 }
 
 /** Every environment variable name the configuration understands. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { AppConfig, ConfigError, loadConfig, withSettings } from '@app/config';
 
 /** Loads the configuration or stops the process with a message naming the bad key, before anything starts. */
 export function loadConfigOrExit(): AppConfig {
@@ -29,7 +29,6 @@ export function requireServiceSecret(config: AppConfig): void {
 }
 
 /** Where one launcher owns every process of the deployment (one process, the split launcher), a fresh secret per run will do. */
-export function ensureServiceSecret(config: AppConfig): string {
-  config.serviceAuth.secret ||= randomBytes(32).toString('base64url');
-  return config.serviceAuth.secret;
+export function withServiceSecret(config: AppConfig): AppConfig {
+  return config.serviceAuth.secret ? config : withSettings(config, { SERVICE_SECRET: randomBytes(32).toString('base64url') });
 }

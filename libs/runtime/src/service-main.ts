@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
-import { AppConfig, ServiceName } from '@app/config';
+import { AppConfig, ServiceName, withSettings } from '@app/config';
 import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/dev-harness';
 import { setProcessRole } from '@app/observability';
 import { advertisedHost, Announcement, announceInstance } from '@app/resilience';
@@ -11,7 +11,7 @@ import { startService } from './service-bootstrap';
 
 /** Entry point of a service running as its own process (split mode, containers, `nest start <app>`). */
 export async function runServiceMain(service: ServiceName, register: (config: AppConfig) => DynamicModule): Promise<void> {
-  const config = loadConfigOrExit();
+  let config = loadConfigOrExit();
   requireServiceSecret(config);
   setProcessRole(service);
   const own = config.services[service];
@@ -30,7 +30,7 @@ export async function runServiceMain(service: ServiceName, register: (config: Ap
       cacheDir: config.embeddedDb.cacheDir,
       engine: config.embeddedDb.engine,
     });
-    config.mongo.uri = db.uri;
+    config = withSettings(config, { MONGO_URI: db.uri });
   }
   let draining = false;
   const running = await startService(service, register(config), config, { healthPort: own.healthPort, draining: () => draining });
