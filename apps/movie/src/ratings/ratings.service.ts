@@ -51,8 +51,9 @@ export class RatingsService implements OnModuleInit {
 
   /**
    * The user's own rating of the movie, created or replaced. The rating document is the truth; the movie's
-   * aggregate gets the write's delta (recomputed from the ratings once the burst is over) and the change goes to the feed before the answer, so the caller reads
-   * its own write. No lock: writes of different users never wait for each other, and none scans the ratings.
+   * aggregate gets the write's delta (and is recomputed from the ratings once the burst is over), and the change
+   * goes to the feed before the answer, so the caller reads its own write. No lock: writes of different users
+   * never wait for each other, and none scans the ratings.
    */
   async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
     const comment = dto.comment ?? '';
@@ -84,8 +85,8 @@ export class RatingsService implements OnModuleInit {
   /**
    * A burst of ratings of one movie asks the database once per KNOWN_MOVIE_MS whether the movie exists, not once
    * per rating; a movie deleted by another instance may take a rating for that long. (A rating that races a
-   * deletion is possible anyway: the check and the write are two steps.) Deleting a movie removes its ratings, and
-   * a straggler is never read through the movie.
+   * deletion is possible anyway: the check and the write are two steps.) Such a straggler belongs to no movie that
+   * can be read.
    */
   private movieExists(movieId: string): Promise<boolean> {
     const now = Date.now();

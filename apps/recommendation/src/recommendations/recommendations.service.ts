@@ -33,6 +33,7 @@ const RETRY_MS = 1000;
 /** Similarities follow the ratings copy this often while it changes (a build from the copy costs no rating export). */
 const MODEL_REFRESH_MS = 60_000;
 const FULL_REBUILD_JOB = 'recommendations.full-rebuild';
+
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
@@ -47,8 +48,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private snapshotDirty = false;
   private modelStale = false;
   private snapshotting: Promise<void> | null = null;
-  /** The newest build being stored (for a restart's warm start); requests never wait for it. */
+  /** Storing builds (for a restart's warm start) runs behind, one at a time; requests never wait for it. */
   private storing: Promise<void> = Promise.resolve();
+  /** The newest build not stored yet: a build made while another is being stored replaces it. */
+  private unstored: { model: CfModel; builtAt: Date; ms: number } | null = null;
   private closing = false;
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
@@ -292,17 +295,25 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /**
    * The stored build only serves a restart (answers from it at once instead of waiting for a rebuild): the model
    * answers from memory as soon as it is built, and storing it (2,000 documents for 2,000 movies) runs behind,
-   * one build at a time. A failed store is logged; the previous stored build stays.
+   * one store at a time, always of the newest build. A failed store is logged; the previous stored build stays.
    */
   private storeInBackground(model: CfModel, builtAt: Date, ms: number): void {
-    const id = `${builtAt.getTime()}-${process.pid}`;
-    this.storing = this.storing
-      .then(async () => {
-        const t0 = Date.now();
-        await this.store.save(id, model, builtAt, ms);
-        this.logger.log(`Model ${id} stored in ${Date.now() - t0} ms`);
-      })
-      .catch((err: Error) => this.logger.warn(`Storing model ${id} failed: ${err.message}`));
+    this.unstored = { model, builtAt, ms };
+    this.storing = this.storing.then(() => this.storeNewest());
+  }
+
+  private async storeNewest(): Promise<void> {
+    const build = this.unstored;
+    if (!build) return;
+    this.unstored = null;
+    const id = `${build.builtAt.getTime()}-${process.pid}`;
+    try {
+      const t0 = Date.now();
+      await this.store.save(id, build.model, build.builtAt, build.ms);
+      this.logger.log(`Model ${id} stored in ${Date.now() - t0} ms`);
+    } catch (err) {
+      this.logger.warn(`Storing model ${id} failed: ${(err as Error).message}`);
+    }
   }
 
   private forgetOldStates(): void {
