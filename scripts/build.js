@@ -60,6 +60,9 @@ function buildApps() {
     const result = spawnSync(process.execPath, [join(__dirname, 'openapi-metadata.js')], { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) return result.status ?? 1;
   }
+  // A clean output: a source file moved or deleted must not leave its old .js behind, where require() would still
+  // find it (a stale dist/libs/contracts/src/catalog.js shadowed the new catalog/ folder once).
+  for (const dir of ['apps', 'libs']) rmSync(join(root, 'dist', dir), { recursive: true, force: true });
   console.log(`Building ${apps.join(', ')} (SWC) ...`);
   // The SWC builder compiles apps/ and libs/ together (nest-cli.json), so one project builds them all.
   const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'gateway'], {
