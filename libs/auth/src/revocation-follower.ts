@@ -66,17 +66,12 @@ export function revocationsFromAuthService(app: string): Provider[] {
     {
       provide: REVOCATION_SOURCE,
       inject: [ServiceRegistry, TokenVerifier],
-      useFactory: (registry: ServiceRegistry, verifier: TokenVerifier): ChangeSource<RevocationEvent> => {
-        let token = '';
-        let tokenUntil = 0;
-        return (after, limit) => {
-          if (Date.now() > tokenUntil) {
-            token = verifier.signServiceToken(app, 120);
-            tokenUntil = Date.now() + 60_000;
-          }
-          return registry.client('auth').send(SESSION_PATTERNS.revocations, { after, limit }, { token, idempotent: true });
-        };
-      },
+      useFactory:
+        (registry: ServiceRegistry, verifier: TokenVerifier): ChangeSource<RevocationEvent> =>
+        (after, limit) =>
+          registry
+            .client('auth')
+            .send(SESSION_PATTERNS.revocations, { after, limit }, { token: verifier.serviceToken(app), idempotent: true }),
     },
     RevocationFollower,
   ];

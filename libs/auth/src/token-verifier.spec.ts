@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '@app/config';
-import { TokenVerifier } from './token-verifier';
+import { SERVICE_TOKEN_TTL_SEC, TokenVerifier } from './token-verifier';
 
 describe('TokenVerifier', () => {
   const config = loadConfig({ NODE_ENV: 'test' });
@@ -33,5 +33,19 @@ describe('TokenVerifier', () => {
 
   it('signs service tokens it can verify', () => {
     expect(verifier.verify(verifier.signServiceToken('recommendation'))).toMatchObject({ role: 'service', name: 'recommendation' });
+  });
+
+  it('hands out one service token per service until half of its lifetime has passed', () => {
+    const first = verifier.serviceToken('auth');
+    expect(verifier.serviceToken('auth')).toBe(first);
+    expect(verifier.serviceToken('movie')).not.toBe(first);
+    expect(verifier.verify(first)).toMatchObject({ role: 'service', name: 'auth' });
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + (SERVICE_TOKEN_TTL_SEC * 1000) / 2 + 1);
+    try {
+      expect(verifier.serviceToken('auth')).not.toBe(first);
+    } finally {
+      later.mockRestore();
+    }
   });
 });

@@ -37,9 +37,13 @@ function isClaims(value: unknown): value is AccessClaims {
   );
 }
 
+/** Lifetime of the tokens services call each other with. */
+export const SERVICE_TOKEN_TTL_SEC = 300;
+
 /** The one place tokens are verified: the gateway's passport strategy and every guarding service use it. */
 @Injectable()
 export class TokenVerifier {
+  private readonly serviceTokens = new Map<string, { token: string; renewAt: number }>();
   readonly key: KeyObject;
   readonly issuer: string;
 
@@ -72,8 +76,22 @@ export class TokenVerifier {
     return principalOf(this.verify(token));
   }
 
+  /**
+   * The token this process calls other services with as `service`: signed once, renewed when half of its
+   * SERVICE_TOKEN_TTL_SEC has passed, so pollers and per-request callers never sign per call and no call carries a
+   * token about to lapse.
+   */
+  serviceToken(service: string): string {
+    const now = Date.now();
+    const cached = this.serviceTokens.get(service);
+    if (cached && now < cached.renewAt) return cached.token;
+    const token = this.signServiceToken(service, SERVICE_TOKEN_TTL_SEC);
+    this.serviceTokens.set(service, { token, renewAt: now + (SERVICE_TOKEN_TTL_SEC * 1000) / 2 });
+    return token;
+  }
+
   /** A short-lived token a service uses to call another service as itself (the original design's service token). */
-  signServiceToken(service: string, ttlSec = 300): string {
+  signServiceToken(service: string, ttlSec = SERVICE_TOKEN_TTL_SEC): string {
     return jwt.sign({ sub: `service:${service}`, name: service, role: 'service', jti: randomUUID() }, this.key, {
       algorithm: 'HS256',
       issuer: this.issuer,

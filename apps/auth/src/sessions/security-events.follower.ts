@@ -23,7 +23,7 @@ export class SecurityEventsFollower implements OnApplicationBootstrap, OnApplica
       (after, limit) =>
         registry
           .client('user')
-          .send(SESSION_PATTERNS.securityEvents, { after, limit }, { token: verifier.signServiceToken('auth', 60), idempotent: true }),
+          .send(SESSION_PATTERNS.securityEvents, { after, limit }, { token: verifier.serviceToken('auth'), idempotent: true }),
       (events) => revocations.applySecurityEvents(events),
       undefined,
       { idleMs: config.sessions.pollMs, onError: (err) => this.warn(err) },

@@ -48,7 +48,7 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
       .send<UserDto>(
         USER_PATTERNS.verifyCredentials,
         { username: input.username, password: input.password },
-        { token: this.serviceToken() },
+        { token: this.verifier.serviceToken('auth') },
       );
     // The session id is the refresh token family (v1 logins take no refresh token, but still get a session of their own).
     return this.issue(user, { sid: randomUUID(), startedAt: Date.now() }, input.withRefreshToken !== false);
@@ -111,7 +111,7 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       return await this.registry
         .client('user')
-        .send<UserDto>(USER_PATTERNS.findById, { id: userId }, { token: this.serviceToken(), idempotent: true });
+        .send<UserDto>(USER_PATTERNS.findById, { id: userId }, { token: this.verifier.serviceToken('auth'), idempotent: true });
     } catch (err) {
       if ((err as AppError).status === 404) return undefined;
       throw err;
@@ -134,9 +134,5 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
       sessionStartedAt: new Date(session.startedAt),
     });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl };
-  }
-
-  private serviceToken(): string {
-    return this.verifier.signServiceToken('auth', 60);
   }
 }

@@ -5,14 +5,10 @@ import { ChangesPage, MOVIE_PATTERNS, MovieDto, RatingsExportPage, RatingTuple }
 import { ServiceRegistry } from '@app/resilience';
 
 const EXPORT_PAGE = 2000;
-const TOKEN_TTL_SEC = 300;
 
 /** Reads ratings and movies from the movie service, as the recommendation service itself (a service token). */
 @Injectable()
 export class MovieCatalogClient {
-  private token = '';
-  private tokenRenewAt = 0;
-
   constructor(
     private readonly registry: ServiceRegistry,
     private readonly verifier: TokenVerifier,
@@ -52,16 +48,6 @@ export class MovieCatalogClient {
   }
 
   private read<T>(pattern: string, data: unknown): Promise<T> {
-    return this.registry.client('movie').send<T>(pattern, data, { idempotent: true, token: this.serviceToken() });
-  }
-
-  /** Renewed well before it expires, so no call carries a token about to lapse. */
-  private serviceToken(): string {
-    const now = Date.now();
-    if (now >= this.tokenRenewAt) {
-      this.token = this.verifier.signServiceToken('recommendation', TOKEN_TTL_SEC);
-      this.tokenRenewAt = now + (TOKEN_TTL_SEC * 1000) / 2;
-    }
-    return this.token;
+    return this.registry.client('movie').send<T>(pattern, data, { idempotent: true, token: this.verifier.serviceToken('recommendation') });
   }
 }
