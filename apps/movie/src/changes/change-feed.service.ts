@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, FeedPositions, positionAt } from '@app/contracts';
+import { WriteBatcher } from '../database/write-batcher';
 import { Change, ChangeRecord } from './change.schema';
 import { ChangesRepository } from './changes.repository';
 
@@ -30,8 +31,7 @@ export function toChangeEvent(r: ChangeRecord): ChangeEvent {
 export class ChangeFeedService {
   private readonly logger = new Logger('ChangeFeed');
   private readonly positions = new FeedPositions(randomBytes(4).toString('hex'));
-  private pending: { change: Change; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private flushing = false;
+  private readonly appends = new WriteBatcher<Change>(MAX_BATCH, (batch) => this.append(batch));
 
   constructor(private readonly changes: ChangesRepository) {}
 
@@ -47,36 +47,18 @@ export class ChangeFeedService {
    * insertMany while the previous one runs): FerretDB on SQLite takes one batch far faster than many single inserts.
    */
   record(type: ChangeType, movieId: string, rating?: { userId: string; score?: number }): Promise<void> {
-    let resolve!: () => void;
-    let reject!: (err: unknown) => void;
-    const stored = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    this.pending.push({
-      change: { _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() },
-      resolve,
-      reject,
-    });
-    if (!this.flushing) void this.flush();
-    return stored;
+    return this.appends.add({ _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.changes.appendMany(batch.map((p) => p.change));
-        // Readers re-read one overlap window; events stored later than half of it after their position get a fresh one too.
-        const late = batch.filter((p) => Date.now() - p.change.at.getTime() > CHANGE_FEED_OVERLAP_MS / 2);
-        if (late.length) {
-          this.logger.warn(`slow change-feed insert: ${late.length} events appended again with fresh positions`);
-          await this.changes.appendMany(late.map((p) => ({ ...p.change, _id: this.nextPosition() })));
-        }
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
+  private async append(batch: Change[]): Promise<void[]> {
+    await this.changes.appendMany(batch);
+    // Readers re-read one overlap window; events stored later than half of it after their position get a fresh one too.
+    const late = batch.filter((c) => Date.now() - c.at.getTime() > CHANGE_FEED_OVERLAP_MS / 2);
+    if (late.length) {
+      this.logger.warn(`slow change-feed insert: ${late.length} events appended again with fresh positions`);
+      await this.changes.appendMany(late.map((c) => ({ ...c, _id: this.nextPosition() })));
     }
-    this.flushing = false;
+    return batch.map(() => undefined);
   }
 
   async read(after: string | undefined, limit: number): Promise<ChangesPage> {

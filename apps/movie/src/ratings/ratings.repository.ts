@@ -5,6 +5,7 @@ import mongoose, { Model, Types } from 'mongoose';
 import { AppError } from '@app/common';
 import { WriteGate } from '../database/write-gate';
 import { isDuplicateKey } from '../database/duplicate-key';
+import { WriteBatcher } from '../database/write-batcher';
 import { Rating, RatingRecord } from './rating.schema';
 
 /** A rating's _id derived from its movie and user (first 12 bytes of a SHA-1), so one user's rating is found by _id. */
@@ -22,8 +23,7 @@ interface WriteFailure {
 
 @Injectable()
 export class RatingsRepository {
-  private pendingInserts: { doc: RatingRecord; resolve: (inserted: boolean) => void; reject: (err: unknown) => void }[] = [];
-  private inserting = false;
+  private readonly inserts = new WriteBatcher<RatingRecord, boolean>(INSERT_BATCH, (docs) => this.insertBatch(docs));
 
   constructor(
     @InjectModel(Rating.name) private readonly model: Model<Rating>,
@@ -56,35 +56,24 @@ export class RatingsRepository {
 
   /** Resolves true when the rating was inserted, false when one of the pair exists. */
   private insertNew(doc: RatingRecord): Promise<boolean> {
-    const inserted = new Promise<boolean>((resolve, reject) => this.pendingInserts.push({ doc, resolve, reject }));
-    if (!this.inserting) void this.flushInserts();
-    return inserted;
+    return this.inserts.add(doc);
   }
 
-  private async flushInserts(): Promise<void> {
-    this.inserting = true;
-    while (this.pendingInserts.length) {
-      const batch = this.pendingInserts.splice(0, INSERT_BATCH);
-      try {
-        await this.writes.run(() => this.model.collection.insertMany(batch.map((b) => b.doc) as never[], { ordered: false }));
-        for (const b of batch) b.resolve(true);
-      } catch (err) {
-        const raw = (err as { writeErrors?: WriteFailure | WriteFailure[] }).writeErrors;
-        const failures = Array.isArray(raw) ? raw : raw ? [raw] : null;
-        if (!failures) {
-          for (const b of batch) b.reject(err);
-          continue;
-        }
-        const byIndex = new Map(failures.map((f) => [f.index, f]));
-        batch.forEach((b, i) => {
-          const failure = byIndex.get(i);
-          if (!failure) b.resolve(true);
-          else if (isDuplicateKey(failure)) b.resolve(false);
-          else b.reject(err);
-        });
-      }
+  private async insertBatch(docs: RatingRecord[]): Promise<(boolean | Error)[]> {
+    try {
+      await this.writes.run(() => this.model.collection.insertMany(docs as never[], { ordered: false }));
+      return docs.map(() => true);
+    } catch (err) {
+      const raw = (err as { writeErrors?: WriteFailure | WriteFailure[] }).writeErrors;
+      const failures = Array.isArray(raw) ? raw : raw ? [raw] : null;
+      if (!failures) throw err;
+      const byIndex = new Map(failures.map((f) => [f.index, f]));
+      return docs.map((_, i) => {
+        const failure = byIndex.get(i);
+        if (!failure) return true;
+        return isDuplicateKey(failure) ? false : (err as Error);
+      });
     }
-    this.inserting = false;
   }
 
   /**
