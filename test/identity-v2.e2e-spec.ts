@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { api, RunningSystem, startSystem } from './support/system';
 import { claimsOf, createUser, forgedTokens, loggedApi, loginAdminV1, loginV2, mintToken, ResponseLog, TestUser } from './support/session';
@@ -245,17 +246,25 @@ describe('identity v2 (split mode: gateway, auth and user as separate processes)
       expect((await asNewCarol.patch(`/api/v2/users/${carol.id}`, { username: alice.username.toUpperCase() })).status).toBe(409);
     });
 
-    it('admin sets role and password; a refreshed token carries the new role', async () => {
+    it('admin sets role and password; a refreshed token carries the new role, and the password change ends the old session', async () => {
       const dave = remember(await createUser(system.baseUrl, adminToken, { prefix: 'dave' }));
       const admin = loggedApi(log, system.baseUrl, adminToken);
-      passwords.push('dave-new-password');
-      const res = await admin.patch(`/api/v2/users/${dave.id}`, { role: 'admin', password: 'dave-new-password' });
-      expect(res.status).toBe(200);
-      expect(res.body.role).toBe('admin');
+      // A role change keeps the session: its next refresh carries the new role.
+      const promoted = await admin.patch(`/api/v2/users/${dave.id}`, { role: 'admin' });
+      expect(promoted.status).toBe(200);
+      expect(promoted.body.role).toBe('admin');
       const refreshed = await loggedApi(log, system.baseUrl).post('/api/v2/auth/refresh', { refreshToken: dave.refreshToken });
       expect(claimsOf(refreshed.body.accessToken)).toMatchObject({ role: 'admin', sub: dave.id });
       refreshTokens.push(refreshed.body.refreshToken);
+      // A password change ends every older session (within 1 s on every instance), and the new password logs in.
+      passwords.push('dave-new-password');
+      expect((await admin.patch(`/api/v2/users/${dave.id}`, { password: 'dave-new-password' })).status).toBe(200);
+      const changedAt = Date.now();
       expect((await loginV2(system.baseUrl, dave.username, 'dave-new-password')).accessToken).toBeTruthy();
+      // One refresh after the stated bound: an earlier attempt that still succeeded would rotate the token, and the
+      // old token's refusal would then be reuse detection, not the ended session.
+      await sleep(Math.max(0, changedAt + 1000 - Date.now()));
+      expect((await api(system.baseUrl).post('/api/v2/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
     });
 
     it('admin deletes with 204; the deleted account can neither log in, refresh, nor use /me', async () => {
