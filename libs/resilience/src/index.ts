@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './instances';
 export * from './transport';
+export * from './rendezvous';
 export * from './weighted-round-robin';
 export * from './instance-client';
 export * from './service-client';

@@ -109,6 +109,24 @@ describe('ServiceClient', () => {
     expect(instances[0].counts.failure).toBe(1);
   });
 
+  it('sends the calls of one affinity key to one instance, and to another while that one refuses them', async () => {
+    const { client, proxies } = serviceWith([answer('a'), answer('b'), answer('c')]);
+    const keys = Array.from({ length: 30 }, (_, i) => `movie-${i}`);
+    const owners = new Map<string, string>();
+    for (const key of keys) owners.set(key, await client.send<string>('movie.rate', {}, { affinity: key }));
+    // Again and in another order: the same owner for every key, and the keys spread over all three.
+    for (const key of [...keys].reverse()) await expect(client.send('movie.rate', {}, { affinity: key })).resolves.toBe(owners.get(key));
+    expect(new Set(owners.values()).size).toBe(3);
+    // Without a key, round-robin as before.
+    const before = proxies.map((p) => p.sent);
+    for (let i = 0; i < 3; i++) await client.send('movie.rate', {});
+    expect(proxies.map((p, i) => p.sent - before[i])).toEqual([1, 1, 1]);
+    // The owner's socket refuses: the call goes to another instance instead of failing.
+    const key = keys.find((k) => owners.get(k) === 'a')!;
+    proxies[0].reply = refused;
+    await expect(client.send('movie.rate', {}, { affinity: key })).resolves.toMatch(/^[bc]$/);
+  });
+
   it('retries a failed idempotent read on another instance', async () => {
     const { client, proxies } = serviceWith([rpcError(500), answer('from b')]);
     await expect(client.send('movie.find', {}, { idempotent: true })).resolves.toBe('from b');

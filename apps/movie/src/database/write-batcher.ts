@@ -12,15 +12,21 @@ export class WriteBatcher<I, O = void> {
     private readonly write: (items: I[]) => Promise<(O | Error)[]>,
   ) {}
 
-  /** Resolves with the item's outcome once its batch is stored. */
+  /**
+   * Resolves with the item's outcome once its batch is stored. An idle batcher starts writing after the current
+   * turn of the event loop, not at once: the callers woken together by the previous step (a stored batch of
+   * ratings, say) then share one batch instead of the first writing alone and the rest waiting for it.
+   */
   add(item: I): Promise<O> {
     const done = new Promise<O>((resolve, reject) => this.pending.push({ item, resolve, reject }));
-    if (!this.writing) void this.drain();
+    if (!this.writing) {
+      this.writing = true;
+      setImmediate(() => void this.drain());
+    }
     return done;
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.max);
       try {

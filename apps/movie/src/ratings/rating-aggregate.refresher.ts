@@ -69,7 +69,12 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
       state.delta.count += delta.count;
     } else state.full = true;
     const done = state.next.promise;
-    if (!state.running) void this.drain(movieId, state);
+    if (!state.running) {
+      // After this turn of the event loop: the writes stored together (one batch) then share one update.
+      state.running = true;
+      clearTimeout(state.settleTimer);
+      setImmediate(() => void this.drain(movieId, state));
+    }
     return done;
   }
 

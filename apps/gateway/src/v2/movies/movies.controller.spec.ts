@@ -37,9 +37,9 @@ describe('MoviesController', () => {
     await controller.update(ID, { name: 'New' }, 'tok');
     expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.update, { id: ID, patch: { name: 'New' } }, { token: 'tok' });
     await controller.rate(ID, { score: 4 }, 'tok');
-    expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.rate, { movieId: ID, rating: { score: 4 } }, { token: 'tok' });
+    expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.rate, { movieId: ID, rating: { score: 4 } }, { token: 'tok', affinity: ID });
     await controller.unrate(ID, 'tok');
-    expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.unrate, { movieId: ID }, { token: 'tok' });
+    expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.unrate, { movieId: ID }, { token: 'tok', affinity: ID });
     for (const write of ['create', 'update', 'remove'] as const) expect(meta(write)).toEqual({ public: false, roles: ['admin'] });
     for (const own of ['rate', 'unrate'] as const) expect(meta(own)).toEqual({ public: false, roles: [] });
   });

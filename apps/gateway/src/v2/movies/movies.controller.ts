@@ -96,7 +96,7 @@ export class MoviesController {
   @ApiObjectIdParam()
   @Put(':id/rating')
   rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
-    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token });
+    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token, affinity: movieId });
   }
 
   @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
@@ -107,7 +107,7 @@ export class MoviesController {
   @Delete(':id/rating')
   @HttpCode(204)
   async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
-    await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token });
+    await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token, affinity: movieId });
   }
 
   @ApiOperation({ operationId: 'listMovieRatings', summary: "A movie's ratings, newest first", description: 'Paged like every list.' })
