@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
-import { CfModel, Neighbour } from '../engine/item-cf';
+import { CfModel, Neighbour } from '../engine/item-cf.util';
 import { Build, BuildRecord, Similarity } from './similarity.schema';
 
 const CHUNK = 500;
