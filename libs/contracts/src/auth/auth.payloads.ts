@@ -1,24 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
-
-export const AUTH_PATTERNS = {
-  login: 'auth.login',
-  refresh: 'auth.refresh',
-  logout: 'auth.logout',
-} as const;
-
-/** A username and password as typed: bounded, never parsed as operators. */
-export class CredentialsDto {
-  @ApiProperty({ minLength: 1, maxLength: 256, example: 'admin' })
-  @IsString()
-  @Length(1, 256)
-  username: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 256, format: 'password' })
-  @IsString()
-  @Length(1, 256)
-  password: string;
-}
+import { CredentialsDto } from './auth.dto';
 
 export class LoginPayload extends CredentialsDto {
   /** v1 clients only take an access token: no refresh token is stored for them. */

@@ -1,4 +1,4 @@
-import { bayesianAverage, rankByPopularity } from './popularity';
+import { bayesianAverage, rankByPopularity } from './popularity.util';
 
 describe('rankByPopularity', () => {
   it('puts many good ratings above one perfect rating, and breaks ties by the number of ratings', () => {

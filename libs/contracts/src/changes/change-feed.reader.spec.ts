@@ -1,5 +1,6 @@
 import { ChangeFeedReader } from './change-feed.reader';
-import { ChangeEvent, changePosition, ChangesPage, positionAt } from './changes';
+import { changePosition, positionAt } from './change-position.util';
+import { ChangeEvent, ChangesPage } from './changes.payloads';
 
 /** An in-memory feed whose events become visible when the test says so, like inserts of concurrent writers. */
 class FakeFeed {

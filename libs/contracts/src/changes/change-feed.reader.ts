@@ -1,4 +1,5 @@
-import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, positionAt, positionTime } from './changes';
+import { CHANGE_FEED_OVERLAP_MS, positionAt, positionTime } from './change-position.util';
+import { ChangeEvent, ChangesPage } from './changes.payloads';
 
 /** Any feed read by position: the movie service's changes, the user service's security events, the auth service's revocations. */
 export interface FeedEvent {

@@ -1,13 +1,4 @@
-/**
- * The movie service's answer to a catalog read: the JSON body serialised once by the owner of the data,
- * with its strong entity tag. `body` is null when one of the caller's `meta.ifNoneMatch` tags matched,
- * so a revalidation carries no payload across the transport.
- */
-export interface CachedRead {
-  etag: string;
-  body: string | null;
-}
-
+/* Both ends of a conditional catalog read compare tags the same way: the gateway for private answers, the movie service for cached ones. */
 /** RFC 9110 §13.1.2 weak comparison: opaque-tags match, W/ prefixes ignored; `*` matches any representation. */
 export function etagMatches(candidates: readonly string[] | undefined, etag: string): boolean {
   if (!candidates?.length) return false;

@@ -4,11 +4,3 @@ export const SERVICE_PATTERNS = {
   movie: { health: 'movie.health' },
   recommendation: { health: 'recommendation.health' },
 } as const;
-
-export interface ServiceHealth {
-  service: string;
-  version: string;
-  instanceId: string;
-  database: 'up' | 'down';
-  uptimeSec: number;
-}
