@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
 import { CfModel, Neighbour } from '../engine/item-cf.util';
-import { Build, BuildRecord, Similarity } from './similarity.schema';
+import { Build, BuildRecord } from './build.schema';
+import { Similarity } from './similarity.schema';
 
 const CHUNK = 500;
 
