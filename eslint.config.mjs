@@ -2,6 +2,60 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import { basename } from 'node:path';
+
+// One file naming scheme in apps/ and libs/ (shared/STYLE.md): `<feature>.<role>.ts`, a kebab-case feature and one
+// role from this closed list, so a file's name says what it holds; a spec adds `.spec` to the name of what it tests.
+const ROLES = [
+  'module',
+  'controller',
+  'handler',
+  'service',
+  'repository',
+  'schema',
+  'mapper',
+  'dto',
+  'query',
+  'patterns',
+  'payloads',
+  'guard',
+  'interceptor',
+  'filter',
+  'pipe',
+  'decorator',
+  'strategy',
+  'middleware',
+  'plugin',
+  'client',
+  'server',
+  'transport',
+  'discovery',
+  'reader',
+  'follower',
+  'refresher',
+  'seeder',
+  'launcher',
+  'bootstrap',
+  'factory',
+  'command',
+  'types',
+  'constants',
+  'error',
+  'util',
+];
+const FILE_NAME = new RegExp(`^[a-z0-9]+(?:-[a-z0-9]+)*\\.(?:${ROLES.join('|')})(?:\\.spec)?\\.ts$`);
+// Entry points, barrels and the generated swagger metadata keep the names their tools expect.
+const EXEMPT = new Set(['main.ts', 'index.ts', 'metadata.ts']);
+const fileNaming = {
+  meta: { type: 'suggestion', schema: [], messages: { name: '"{{name}}" is not <feature>.<role>.ts with a role from: {{roles}}' } },
+  create(context) {
+    const name = basename(context.filename);
+    if (!EXEMPT.has(name) && !FILE_NAME.test(name)) {
+      context.report({ loc: { line: 1, column: 0 }, messageId: 'name', data: { name, roles: ROLES.join(', ') } });
+    }
+    return {};
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/gateway/public/**', 'test-artifacts/**', 'apps/gateway/src/metadata.ts'] },
@@ -27,5 +81,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
     },
+  },
+  // The dashboard is a browser bundle with its own layout (apps/dashboard/tsconfig.json), not a Nest app.
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['apps/dashboard/**'],
+    plugins: { workspace: { rules: { 'file-naming': fileNaming } } },
+    rules: { 'workspace/file-naming': 'error' },
   },
 );

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit, requireServiceSecret } from '@app/runtime';
 import { SERVICE_NAMES } from '@app/config';
 import { setProcessRole } from '@app/observability';
-import { assertPortFree, startGateway } from './gateway-main';
+import { assertPortFree, startGateway } from './gateway.bootstrap';
 
 /**
  * `node dist/apps/gateway/main.js`: the HTTP gateway alone, calling the services over the transport.

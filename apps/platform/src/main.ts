@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/runtime';
-import { runOneProcess } from './one-process';
-import { runDatabaseOnly } from './database-only';
-import { runInstance } from './instance';
-import { runOpenApi } from './openapi';
-import { runSeed } from './seed';
-import { runSplit } from './split';
+import { runOneProcess } from './one-process.command';
+import { runDatabaseOnly } from './database-only.command';
+import { runInstance } from './instance.command';
+import { runOpenApi } from './openapi.command';
+import { runSeed } from './seed.command';
+import { runSplit } from './split.command';
 
 /**
  * The composer on top of the apps (`npm start`, `npm run start:split`, `npm run seed`):

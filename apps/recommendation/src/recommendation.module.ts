@@ -11,7 +11,8 @@ import { RatingsSnapshotRepository } from './recommendations/ratings-snapshot.re
 import { RatingsChunk, RatingsChunkSchema, RatingsSnapshot, RatingsSnapshotSchema } from './recommendations/ratings-snapshot.schema';
 import { RecommendationsHandler } from './recommendations/recommendations.handler';
 import { RecommendationsService } from './recommendations/recommendations.service';
-import { Build, BuildSchema, Similarity, SimilaritySchema } from './recommendations/similarity.schema';
+import { Build, BuildSchema } from './recommendations/build.schema';
+import { Similarity, SimilaritySchema } from './recommendations/similarity.schema';
 
 @Module({})
 export class RecommendationModule {

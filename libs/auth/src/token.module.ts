@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { RevocationList } from './revocation-list';
-import { RpcAuthGuard } from './rpc-auth';
-import { TokenVerifier } from './token-verifier';
+import { RevocationList } from './revocation-list.service';
+import { RpcAuthGuard } from './rpc-auth.guard';
+import { TokenVerifier } from './token-verifier.service';
 
 /** Token verification for any app: needs ConfigModule in the same app; a RevocationFollower fills the RevocationList. */
 @Global()

@@ -1,6 +1,6 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ErrorCode } from './error-codes';
+import { ErrorCode } from './error-codes.constants';
 
 /** The `{code, message}` body of every error answer (see ErrorBody); documented once and referenced by every operation. */
 export class ErrorResponse {

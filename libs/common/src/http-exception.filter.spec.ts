@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { AppError } from './app-error';
-import { ErrorCode } from './error-codes';
+import { AppError } from './app.error';
+import { ErrorCode } from './error-codes.constants';
 import { resolveHttpError } from './http-exception.filter';
 
 describe('resolveHttpError', () => {
@@ -34,7 +34,7 @@ describe('resolveHttpError', () => {
 
 describe('jsonDepth', () => {
   it('measures nesting without recursion and stops at the limit', () => {
-    const { jsonDepth } = jest.requireActual('./body-depth') as typeof import('./body-depth');
+    const { jsonDepth } = jest.requireActual('./body-depth.util') as typeof import('./body-depth.util');
     expect(jsonDepth({ a: { b: [1, { c: 2 }] } }, 16)).toBe(4);
     expect(jsonDepth('text', 16)).toBe(0);
     const deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000));

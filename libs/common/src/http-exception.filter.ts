@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { AppError, ErrorBody, isRpcErrorPayload } from './app-error';
-import { codeForStatus, ErrorCode } from './error-codes';
+import { AppError, ErrorBody, isRpcErrorPayload } from './app.error';
+import { codeForStatus, ErrorCode } from './error-codes.constants';
 
 interface ReplyLike {
   status(code: number): ReplyLike;

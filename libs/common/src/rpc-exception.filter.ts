@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { throwError, Observable } from 'rxjs';
-import { AppError, RpcErrorPayload } from './app-error';
-import { codeForStatus, ErrorCode } from './error-codes';
+import { AppError, RpcErrorPayload } from './app.error';
+import { codeForStatus, ErrorCode } from './error-codes.constants';
 
 const DATABASE_DOWN_ERRORS = new Set([
   'MongoNetworkError',

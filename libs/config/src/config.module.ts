@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config.schema';
-import { loadConfig } from './load-config';
+import { loadConfig } from './load-config.util';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 

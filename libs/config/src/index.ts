@@ -1,3 +1,3 @@
 export * from './config.schema';
-export * from './load-config';
+export * from './load-config.util';
 export * from './config.module';

@@ -1,3 +1,3 @@
 export * from './database.module';
-export * from './db-health';
-export * from './position-feed';
+export * from './db-health.util';
+export * from './position-feed.reader';

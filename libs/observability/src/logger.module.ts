@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
-import { rootLogger } from './logger';
-import { currentRequestId, normaliseRequestId } from './request-context';
+import { rootLogger } from './logger.util';
+import { currentRequestId, normaliseRequestId } from './request-context.util';
 
 /** nestjs-pino for one app; lines carry the process role and the request id. */
 @Module({})

@@ -1,5 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { normaliseRequestId, requestContext } from './request-context';
+import { normaliseRequestId, requestContext } from './request-context.util';
 
 interface RawReq {
   headers: Record<string, string | string[] | undefined>;

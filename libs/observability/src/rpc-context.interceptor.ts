@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { normaliseRequestId, requestContext } from './request-context';
+import { normaliseRequestId, requestContext } from './request-context.util';
 
 /** Services: run each message handler inside the request id the gateway sent with it. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, MsPattern, NatsOptions, ReadPacket, ServerNats, WritePacket } from '@nestjs/microservices';
 import * as nats from 'nats';
-import { ServiceCredential, signPacket } from './service-auth';
+import { ServiceCredential, signPacket } from './service-auth.guard';
 
 /**
  * Nest 12's NATS transport loads `@nats-io/transport-node` (nats.js v3); the project ships `nats` (v2), whose

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ServiceName } from '@app/config';
-import { ServiceRegistry } from './service-registry';
+import { ServiceRegistry } from './service-registry.service';
 
 @Module({})
 export class ResilienceModule {

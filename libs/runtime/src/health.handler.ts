@@ -5,7 +5,7 @@ import { Connection } from 'mongoose';
 import { APP_CONFIG, AppConfig, ServiceName } from '@app/config';
 import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
 import { pingDatabase } from '@app/database';
-import { appVersion, instanceId } from './app-info';
+import { appVersion, instanceId } from './app-info.util';
 
 /** Each service answers its health pattern with its name, version, instance id and database state. */
 export function healthHandlerFor(service: ServiceName): Type<unknown> {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { TokensModule } from '../tokens/tokens.module';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle } from './login-throttle.service';
 import { LoginsHandler } from './logins.handler';
 
 @Module({

@@ -5,11 +5,11 @@ import { ApiErrors, AppError, ErrorCode } from '@app/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../auth/auth.decorator';
 import { ServiceName } from '@app/config';
 import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import { DrainState } from './drain-state';
+import { DrainState } from './drain-state.service';
 import { LivenessDto, ReadinessDto, ReadinessFailureDto } from './health.dto';
 
 @ApiTags('health')

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../auth/auth.decorator';
 import { metricsRegistry } from '@app/observability';
 
 /** Route names, breaker states and the Node version are not for everyone: admins here, or the scrape port (METRICS_PORT). */

@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseIntercep
 import { catchError, concatMap, from, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { AppError } from '@app/common';
 import { CachedRead, etagMatches, RpcEnvelope } from '@app/contracts';
-import { CachedAnswer, CatalogCache, strongEtag } from './catalog-cache';
-import { CatalogChanges } from './catalog-changes';
+import { CachedAnswer, CatalogCache, strongEtag } from './catalog-cache.service';
+import { CatalogChanges } from './catalog-changes.service';
 
 /** Longer payloads are answered but not kept: a key is the raw query, and queries are small. */
 const MAX_KEY_LENGTH = 1024;

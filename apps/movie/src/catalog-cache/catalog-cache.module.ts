@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { CatalogCache } from './catalog-cache';
+import { CatalogCache } from './catalog-cache.service';
 import { CatalogReadInterceptor, CatalogWriteInterceptor } from './catalog-cache.interceptor';
-import { CatalogChanges, CatalogChangeSource } from './catalog-changes';
+import { CatalogChanges, CatalogChangeSource } from './catalog-changes.service';
 import { CatalogVersion, CatalogVersionSchema } from './catalog-version.schema';
 import { CatalogVersionRepository } from './catalog-version.repository';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKey } from '../database/duplicate-key';
-import { CatalogChangeSource } from './catalog-changes';
+import { isDuplicateKey } from '../database/duplicate-key.util';
+import { CatalogChangeSource } from './catalog-changes.service';
 import { CatalogVersion } from './catalog-version.schema';
 
 const ID = 'catalog';

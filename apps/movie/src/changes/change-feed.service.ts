@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, FeedPositions, positionAt } from '@app/contracts';
-import { WriteBatcher } from '../database/write-batcher';
+import { WriteBatcher } from '../database/write-batcher.util';
 import { Change, ChangeRecord } from './change.schema';
 import { ChangesRepository } from './changes.repository';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
-import { WriteGate } from '../database/write-gate';
+import { WriteGate } from '../database/write-gate.service';
 import { Change, ChangeRecord } from './change.schema';
 
 @Injectable()

@@ -4,9 +4,9 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import type { SeedResult } from '@app/contracts';
 import { GenresRepository } from '../genres/genres.repository';
 import { MoviesRepository } from '../movies/movies.repository';
-import { averageOf } from '../movies/movie-rating';
+import { averageOf } from '../movies/movie-rating.util';
 import { RatingsRepository } from '../ratings/ratings.repository';
-import { generateDemoData } from './demo-data';
+import { generateDemoData } from './demo-data.util';
 
 /** Demo data loads by itself on an empty database in development, or whenever DEMO_DATA=true. */
 export function demoAutoload(config: AppConfig): boolean {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
 import type { CreateGenreDto, GenreDto } from '@app/contracts';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey } from '../database/duplicate-key.util';
 import { GenreRecord } from './genre.schema';
 import { GenresRepository } from './genres.repository';
 

@@ -1,5 +1,5 @@
 import type { MovieDto, MovieV1Dto } from '@app/contracts';
-import { averageOf } from './movie-rating';
+import { averageOf } from './movie-rating.util';
 import type { MovieRecord } from './movie.schema';
 
 export function toMovieDto(doc: MovieRecord): MovieDto {

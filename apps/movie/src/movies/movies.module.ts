@@ -4,7 +4,7 @@ import { CatalogCacheModule } from '../catalog-cache/catalog-cache.module';
 import { ChangesModule } from '../changes/changes.module';
 import { WriteGateModule } from '../database/write-gate.module';
 import { GenresModule } from '../genres/genres.module';
-import { MovieLifecycle } from './movie-lifecycle';
+import { MovieLifecycle } from './movie-lifecycle.service';
 import { Movie, MovieSchema } from './movie.schema';
 import { MoviesHandler } from './movies.handler';
 import { MoviesRepository } from './movies.repository';

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
-import { averageOf } from './movie-rating';
-import { WriteGate } from '../database/write-gate';
+import { averageOf } from './movie-rating.util';
+import { WriteGate } from '../database/write-gate.service';
 import { Movie, MovieRecord } from './movie.schema';
-import { titleMatcher } from './title-search';
+import { titleMatcher } from './title-search.util';
 
 export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
 

@@ -1,7 +1,7 @@
 import { AppError } from '@app/common';
 import type { ChangeFeedService } from '../changes/change-feed.service';
 import type { GenresService } from '../genres/genres.service';
-import { MovieLifecycle } from './movie-lifecycle';
+import { MovieLifecycle } from './movie-lifecycle.service';
 import type { MovieRecord } from './movie.schema';
 import type { MoviesRepository } from './movies.repository';
 import { MoviesService } from './movies.service';

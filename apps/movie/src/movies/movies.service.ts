@@ -3,7 +3,7 @@ import { AppError, Page } from '@app/common';
 import { CreateMovieDto, MovieDto, MovieQueryDto, MovieV1Dto, rankByPopularity, ScoredMovie, UpdateMovieDto } from '@app/contracts';
 import { GenresService } from '../genres/genres.service';
 import { ChangeFeedService } from '../changes/change-feed.service';
-import { MovieLifecycle } from './movie-lifecycle';
+import { MovieLifecycle } from './movie-lifecycle.service';
 import { toMovieDto, toMovieV1Dto } from './movie.mapper';
 import { MoviesRepository } from './movies.repository';
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { CatalogChanges } from '../catalog-cache/catalog-changes';
+import { CatalogChanges } from '../catalog-cache/catalog-changes.service';
 import { MoviesRepository } from '../movies/movies.repository';
 import { RatingsRepository } from './ratings.repository';
 

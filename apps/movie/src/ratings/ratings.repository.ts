@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, Types } from 'mongoose';
 import { AppError } from '@app/common';
-import { WriteGate } from '../database/write-gate';
-import { isDuplicateKey } from '../database/duplicate-key';
-import { WriteBatcher } from '../database/write-batcher';
+import { WriteGate } from '../database/write-gate.service';
+import { isDuplicateKey } from '../database/duplicate-key.util';
+import { WriteBatcher } from '../database/write-batcher.util';
 import { Rating, RatingRecord } from './rating.schema';
 
 /** A rating's _id derived from its movie and user (first 12 bytes of a SHA-1), so one user's rating is found by _id. */

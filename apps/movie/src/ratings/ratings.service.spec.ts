@@ -1,6 +1,6 @@
 import { AppError } from '@app/common';
 import type { ChangeFeedService } from '../changes/change-feed.service';
-import { MovieLifecycle } from '../movies/movie-lifecycle';
+import { MovieLifecycle } from '../movies/movie-lifecycle.service';
 import type { MoviesRepository } from '../movies/movies.repository';
 import type { RatingAggregateRefresher } from './rating-aggregate.refresher';
 import type { RatingRecord } from './rating.schema';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, Page } from '@app/common';
 import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
-import { MovieLifecycle } from '../movies/movie-lifecycle';
+import { MovieLifecycle } from '../movies/movie-lifecycle.service';
 import { MoviesRepository } from '../movies/movies.repository';
 import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from './rating-aggregate.refresher';

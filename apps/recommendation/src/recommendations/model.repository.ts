@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
-import { CfModel, Neighbour } from '../engine/item-cf';
-import { Build, BuildRecord, Similarity } from './similarity.schema';
+import { CfModel, Neighbour } from '../engine/item-cf.util';
+import { Build, BuildRecord } from './build.schema';
+import { Similarity } from './similarity.schema';
 
 const CHUNK = 500;
 

@@ -13,12 +13,12 @@ import {
   type RecommendationItem,
   type RecommendationsDto,
 } from '@app/contracts';
-import { buildItemCf, CfModel, recommend } from '../engine/item-cf';
+import { buildItemCf, CfModel, recommend } from '../engine/item-cf.util';
 import { ModelRepository } from './model.repository';
 import { MovieCatalogClient } from './movie-catalog.client';
-import { MovieCache } from './movie-cache';
+import { MovieCache } from './movie-cache.service';
 import { RatingsSnapshotRepository } from './ratings-snapshot.repository';
-import { UserRatings } from './user-ratings';
+import { UserRatings } from './user-ratings.service';
 
 /** Spare candidates, in case some movies were deleted since the build. */
 const SPARE = 5;

@@ -1,7 +1,7 @@
 import type { Principal } from '@app/auth';
 import { loadConfig } from '@app/config';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from './password-hasher.service';
 import { UserRecord, UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 

@@ -4,7 +4,7 @@ import { AppError, ErrorCode, Page } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CreateUserPayload, ListUsersPayload, RegisterUserPayload, UpdateUserPayload, UserDto, UserRole } from '@app/contracts';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from './password-hasher.service';
 import { isDuplicateKey, UserChanges, UserRecord, UsersRepository } from './users.repository';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';

@@ -103,3 +103,13 @@ export interface SeedResult {
   movies: number;
   ratings: number;
 }
+
+/**
+ * The movie service's answer to a catalog read: the JSON body serialised once by the owner of the data,
+ * with its strong entity tag. `body` is null when one of the caller's `meta.ifNoneMatch` tags matched,
+ * so a revalidation carries no payload across the transport.
+ */
+export interface CachedRead {
+  etag: string;
+  body: string | null;
+}

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '@app/common';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../auth/auth.decorator';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
 import { V1LoginDto, V1TokenDto } from './v1-login.dto';

@@ -4,7 +4,7 @@ import { ApiErrors, ApiObjectIdParam, assertObjectId, BODY_ERRORS, ParseObjectId
 import { Page } from '@app/common';
 import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
-import { BearerToken, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { requireField, SUCCESS, V1CreateUserDto, V1MessageDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
 

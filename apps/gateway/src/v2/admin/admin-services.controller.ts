@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@app/common';
 import { ServiceRegistry } from '@app/resilience';
-import { Roles } from '../../auth/auth.decorators';
+import { Roles } from '../../auth/auth.decorator';
 import { ServicesStatusDto } from './dto/services-status.dto';
 
 @ApiTags('admin')

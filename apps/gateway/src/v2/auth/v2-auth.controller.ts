@@ -4,7 +4,7 @@ import type { Principal } from '@app/auth';
 import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
 import { AUTH_PATTERNS, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
-import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorators';
+import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';

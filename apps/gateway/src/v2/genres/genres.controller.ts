@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
-import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Public, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
-import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
+import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.interceptor';
 
 @ApiTags('genres')
 @Controller('api/v2/genres')

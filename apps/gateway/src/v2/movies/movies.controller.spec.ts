@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import { MOVIE_PATTERNS } from '@app/contracts';
 import type { ServiceClient } from '@app/resilience';
-import { IS_PUBLIC, ROLES_KEY } from '../../auth/auth.decorators';
+import { IS_PUBLIC, ROLES_KEY } from '../../auth/auth.decorator';
 import { MoviesController } from './movies.controller';
 
 const ID = 'a'.repeat(24);

@@ -14,9 +14,9 @@ import {
   UpdateMovieDto,
 } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
-import { BearerToken, Public, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Public, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
-import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache';
+import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.interceptor';
 
 @ApiTags('movies')
 @Controller('api/v2/movies')

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Principal } from '@app/auth';
 import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
-import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorators';
-import { PerUserRead } from '../../http-cache/http-cache';
-import { RecommendationsGatewayService } from './recommendations.service';
+import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorator';
+import { PerUserRead } from '../../http-cache/http-cache.interceptor';
+import { RecommendationsGatewayService } from './recommendations-gateway.service';
 
 @ApiTags('recommendations')
 @ApiBearerAuth()

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, ParseObjectIdPipe } from '@app/common';
 import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
-import { BearerToken, Roles } from '../../auth/auth.decorators';
+import { BearerToken, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './v2-users.dto';
 import { ListUsersQuery } from './v2-users.query';

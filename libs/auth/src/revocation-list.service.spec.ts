@@ -1,0 +1,80 @@
+import type { RevocationEvent } from '@app/contracts';
+import { AccessClaims } from './claims.types';
+import { RevocationList } from './revocation-list.service';
+
+describe('RevocationList', () => {
+  const now = Date.now();
+  const later = now + 60_000;
+  const claims = (over: Partial<AccessClaims> = {}): AccessClaims => ({
+    sub: 'u1',
+    name: 'alice',
+    role: 'admin',
+    jti: 'j',
+    iat: Math.floor(now / 1000) - 10,
+    exp: Math.floor(now / 1000) + 3600,
+    iss: 'seedotech',
+    sid: 's1',
+    sat: now - 10_000,
+    ...over,
+  });
+  const event = (e: Partial<RevocationEvent>): RevocationEvent => ({
+    pos: String(Math.random()),
+    kind: 'session',
+    at: now,
+    expiresAt: later,
+    ...e,
+  });
+
+  it('refuses an ended session and leaves other sessions of the user alone', () => {
+    const list = new RevocationList();
+    list.apply([event({ kind: 'session', sid: 's1' })]);
+    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }));
+    expect(list.check(claims({ sid: 's2' }))).toMatchObject({ sid: 's2' });
+  });
+
+  it('ends every session that started before a password change or delete, not those after', () => {
+    const list = new RevocationList();
+    list.apply([event({ kind: 'user', userId: 'u1', at: now })]);
+    expect(() => list.check(claims({ sat: now - 1 }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(list.check(claims({ sat: now + 1 }))).toMatchObject({ sid: 's1' });
+    // A token without a session start (issued before sessions existed) counts from its issue time.
+    expect(() => list.check(claims({ sat: undefined }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(list.check(claims({ sub: 'u2' }))).toMatchObject({ sub: 'u2' });
+    expect(list.sessionEnded('u1', 'sX', now - 1)).toBe(true);
+    expect(list.sessionEnded('u1', 'sX', now + 1)).toBe(false);
+  });
+
+  it('gives sessions started before a role change the new role, the newest change winning', () => {
+    const list = new RevocationList();
+    list.apply([event({ kind: 'role', userId: 'u1', role: 'user', at: now - 5000 })]);
+    expect(list.check(claims()).role).toBe('user');
+    list.apply([
+      event({ kind: 'role', userId: 'u1', role: 'admin', at: now }),
+      event({ kind: 'role', userId: 'u1', role: 'user', at: now - 1 }),
+    ]);
+    expect(list.check(claims({ role: 'user' })).role).toBe('admin');
+    expect(list.check(claims({ sat: now + 1, role: 'user' })).role).toBe('user');
+  });
+
+  it('ignores expired entries and never touches service tokens', () => {
+    const list = new RevocationList();
+    list.apply([event({ kind: 'session', sid: 's1', expiresAt: now - 1 }), event({ kind: 'user', userId: 'service:movie' })]);
+    expect(list.check(claims())).toMatchObject({ sid: 's1' });
+    expect(list.check(claims({ sub: 'service:movie', role: 'service', sid: undefined, sat: undefined }))).toMatchObject({
+      role: 'service',
+    });
+  });
+});
+
+describe('RevocationList as the feed the auth service answers', () => {
+  it('answers live entries after a position in position order, late arrivals included, each once', () => {
+    const list = new RevocationList();
+    const e = (pos: string): RevocationEvent => ({ pos, kind: 'session', sid: pos, at: 0, expiresAt: Date.now() + 60_000 });
+    list.apply([e('0000000000001-a'), e('0000000000003-a')]);
+    list.apply([e('0000000000002-b'), e('0000000000003-a')]);
+    expect(list.after(undefined, 10).map((x) => x.pos)).toEqual(['0000000000001-a', '0000000000002-b', '0000000000003-a']);
+    expect(list.after('0000000000001-a', 10).map((x) => x.pos)).toEqual(['0000000000002-b', '0000000000003-a']);
+    expect(list.after('0000000000002-b', 1).map((x) => x.pos)).toEqual(['0000000000003-a']);
+    expect(list.after('0000000000003-a', 10)).toEqual([]);
+  });
+});

@@ -1,3 +1,0 @@
-export * from './catalog.patterns';
-export * from './catalog.dto';
-export * from './catalog.payloads';

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { ClientProxy, ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { Msg } from 'nats';
+import type { AppConfig, ServiceName } from '@app/config';
+import type { InstanceSpec } from './instances.util';
+import { NatsClient, NatsServer } from './nats.transport';
+import { ServiceCredential, SigningSerializer, VerifyingDeserializer } from './service-auth.guard';
+
+/** NATS queue group shared by every instance of one service: NATS balances between them. */
+export function natsQueue(service: ServiceName): string {
+  return `${service}-service`;
+}
+
+const credentials = new Map<string, ServiceCredential>();
+
+/** One credential (and so one replay memory) per secret in a process, shared by every client and server in it. */
+export function serviceCredential(config: AppConfig): ServiceCredential {
+  const { secret, maxSkewMs } = config.serviceAuth;
+  if (!secret) {
+    throw new Error(
+      'SERVICE_SECRET is not set: every process of a deployment signs its messages to the others with it (32+ random characters, the same everywhere); `npm start` and `npm run start:split` generate one',
+    );
+  }
+  const key = `${maxSkewMs}:${secret}`;
+  let credential = credentials.get(key);
+  if (!credential) credentials.set(key, (credential = new ServiceCredential(secret, maxSkewMs)));
+  return credential;
+}
+
+interface TlsMaterial {
+  ca?: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** The PEM files of SERVICE_TLS_*, read once per process; undefined while TLS is off. */
+function tlsMaterial(config: AppConfig): TlsMaterial | undefined {
+  const tls = config.serviceTls;
+  if (!tls.enabled) return undefined;
+  const read = (path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`Cannot read ${path} (serviceTls): ${(err as Error).message}`, { cause: err });
+    }
+  };
+  return { ca: tls.caFile ? read(tls.caFile) : undefined, cert: read(tls.certFile), key: read(tls.keyFile) };
+}
+
+/**
+ * nats.js TLS options: a `tls://` NATS_URL asks for TLS to the NATS server, with the SERVICE_TLS_* files (when set) as
+ * the CA to trust and the client certificate to show. A plain `nats://` URL stays plain whatever SERVICE_TLS_ENABLED
+ * says, so that TLS on the TCP transport never breaks a local NATS registry.
+ */
+export function natsTlsOptions(config: AppConfig): { tls?: { caFile?: string; certFile?: string; keyFile?: string } } {
+  if (!config.nats.url.startsWith('tls://')) return {};
+  const { caFile, certFile, keyFile } = config.serviceTls;
+  return { tls: { ...(caFile ? { caFile } : {}), ...(certFile && keyFile ? { certFile, keyFile } : {}) } };
+}
+
+export function serverOptions(config: AppConfig, service: ServiceName, port: number): MicroserviceOptions {
+  const credential = serviceCredential(config);
+  if (config.transport === 'nats') {
+    return {
+      strategy: new NatsServer(
+        {
+          servers: [config.nats.url],
+          queue: natsQueue(service),
+          deserializer: new VerifyingDeserializer(credential, (msg) => (msg as Msg).json()),
+          ...natsTlsOptions(config),
+        },
+        config.nats.subjectPrefix,
+      ),
+    };
+  }
+  const tls = tlsMaterial(config);
+  return {
+    transport: Transport.TCP,
+    options: {
+      host: config.services[service].bindHost,
+      port,
+      deserializer: new VerifyingDeserializer(credential),
+      // With a CA, only clients holding a certificate it signed may even connect (mutual TLS).
+      ...(tls ? { tlsOptions: { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: !!tls.ca, rejectUnauthorized: !!tls.ca } } : {}),
+    },
+  };
+}
+
+export function createProxy(config: AppConfig, instance: InstanceSpec | undefined): ClientProxy {
+  const credential = serviceCredential(config);
+  if (config.transport === 'nats' || !instance) {
+    return new NatsClient([config.nats.url], config.nats.subjectPrefix, { credential, ...natsTlsOptions(config) });
+  }
+  const tls = tlsMaterial(config);
+  return ClientProxyFactory.create({
+    transport: Transport.TCP,
+    options: {
+      host: instance.host,
+      port: instance.port,
+      serializer: new SigningSerializer(credential),
+      ...(tls ? { tlsOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {}),
+    },
+  });
+}

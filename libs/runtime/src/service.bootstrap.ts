@@ -1,0 +1,69 @@
+import { DynamicModule, INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Logger } from 'nestjs-pino';
+import { Connection } from 'mongoose';
+import { Server } from 'node:http';
+import { AppConfig, ConfigModule, ServiceName } from '@app/config';
+import { createValidationPipe, RpcErrorFilter } from '@app/common';
+import { DatabaseModule, pingDatabase } from '@app/database';
+import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
+import { serverOptions, ServiceAuthGuard } from '@app/resilience';
+import { startHealthServer } from './health.server';
+import { InFlightTracker } from './in-flight.interceptor';
+
+/** What every service's root module imports: its config, logger and own database. */
+export function serviceBaseImports(service: ServiceName, config: AppConfig): DynamicModule[] {
+  return [ConfigModule.forRoot(config), ObservabilityModule.forRoot(config), DatabaseModule.forService(service)];
+}
+
+export interface RunningService {
+  service: ServiceName;
+  app: INestMicroservice;
+  healthServer?: Server;
+  close(): Promise<void>;
+}
+
+/** Starts one service behind its transport (TCP on its configured port, or NATS). */
+export async function startService(
+  service: ServiceName,
+  rootModule: DynamicModule,
+  config: AppConfig,
+  options: { healthPort?: number; draining?: () => boolean } = {},
+): Promise<RunningService> {
+  startDefaultMetrics();
+  const app = await NestFactory.createMicroservice(rootModule, {
+    ...serverOptions(config, service, config.services[service].port),
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new RpcErrorFilter());
+  // Before any handler's own guard: a message without the deployment's credential reaches no handler of any pattern.
+  app.useGlobalGuards(new ServiceAuthGuard());
+  const inFlight = new InFlightTracker();
+  app.useGlobalInterceptors(inFlight, new RpcContextInterceptor());
+  await app.listen();
+  let healthServer: Server | undefined;
+  if (options.healthPort !== undefined) {
+    const connection = app.get<Connection>(getConnectionToken());
+    healthServer = await startHealthServer(options.healthPort, config.services[service].bindHost, {
+      draining: options.draining ?? (() => false),
+      ready: async () => {
+        const up = await pingDatabase(connection);
+        return { ok: up, details: { database: up ? 'up' : 'down' } };
+      },
+    });
+  }
+  return {
+    service,
+    app,
+    healthServer,
+    close: async () => {
+      // Messages already received get their answer; the shutdown step's timeout bounds the wait.
+      await inFlight.whenIdle();
+      await new Promise<void>((resolve) => (healthServer ? healthServer.close(() => resolve()) : resolve()));
+      await app.close();
+    },
+  };
+}
