@@ -34,7 +34,9 @@ function machine() {
 
 /** Spawns a process, collects its output, resolves once `ready()` says so. */
 function spawnProcess(args, env, label) {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the system under the load (bench/profile-summary.js).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const collect = (d) => (out = (out + d.toString()).slice(-100000));
   proc.stdout.on('data', collect);
