@@ -28,17 +28,17 @@ describe('RevocationList', () => {
   it('refuses an ended session and leaves other sessions of the user alone', () => {
     const list = new RevocationList();
     list.apply([event({ kind: 'session', sid: 's1' })]);
-    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sid: 's2' }))).toMatchObject({ sid: 's2' });
   });
 
   it('ends every session that started before a password change or delete, not those after', () => {
     const list = new RevocationList();
     list.apply([event({ kind: 'user', userId: 'u1', at: now })]);
-    expect(() => list.check(claims({ sat: now - 1 }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims({ sat: now - 1 }))).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sat: now + 1 }))).toMatchObject({ sid: 's1' });
     // A token without a session start (issued before sessions existed) counts from its issue time.
-    expect(() => list.check(claims({ sat: undefined }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims({ sat: undefined }))).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sub: 'u2' }))).toMatchObject({ sub: 'u2' });
     expect(list.sessionEnded('u1', 'sX', now - 1)).toBe(true);
     expect(list.sessionEnded('u1', 'sX', now + 1)).toBe(false);

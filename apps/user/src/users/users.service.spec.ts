@@ -1,4 +1,5 @@
 import type { Principal } from '@app/auth';
+import type { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -36,13 +37,13 @@ describe('UsersService rules', () => {
       [OTHER_ID, record(OTHER_ID, 'bob', 'user')],
     ]);
     repo = {
-      create: jest.fn(async (u) => record('d'.repeat(24), u.username, u.role)),
+      create: jest.fn(async (u: Pick<UserRecord, 'username' | 'role'>) => record('d'.repeat(24), u.username, u.role)),
       findById: jest.fn(async (id: string) => store.get(id) ?? null),
       findByUsername: jest.fn(
         async (name: string) => [...store.values()].find((u) => u.username.toLowerCase() === name.toLowerCase()) ?? null,
       ),
       list: jest.fn(),
-      update: jest.fn(async (id: string, changes) => ({ ...store.get(id)!, ...changes })),
+      update: jest.fn(async (id: string, changes: Partial<UserRecord>) => ({ ...store.get(id)!, ...changes })),
       delete: jest.fn(async (id: string) => store.delete(id)),
       countAdmins: jest.fn(async () => [...store.values()].filter((u) => u.role === 'admin').length),
       count: jest.fn(async () => store.size),
@@ -151,8 +152,8 @@ describe('UsersService rules', () => {
     });
 
     it('gives the same 401 for a wrong password and an unknown name, and still spends a verification on the unknown name', async () => {
-      const wrong = await service.verifyCredentials('alice', 'nope').catch((e) => e);
-      const unknown = await service.verifyCredentials('nobody', 'nope').catch((e) => e);
+      const wrong = (await service.verifyCredentials('alice', 'nope').catch((e: AppError) => e)) as AppError;
+      const unknown = await service.verifyCredentials('nobody', 'nope').catch((e: AppError) => e);
       expect(wrong).toMatchObject({ status: 401 });
       expect(unknown).toMatchObject({ status: 401, code: wrong.code, message: wrong.message });
       expect(hasher.burn).toHaveBeenCalledTimes(1);

@@ -21,7 +21,7 @@ describe('MoviesController', () => {
   it('sends reads as idempotent with the If-None-Match tags, and marks them public', async () => {
     await controller.get(ID, ['"t1"']);
     expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.get, { id: ID }, { idempotent: true, ifNoneMatch: ['"t1"'] });
-    await controller.ratings(ID, { page: 2, limit: 5 } as never, undefined);
+    await controller.ratings(ID, { page: 2, limit: 5 }, undefined);
     expect(send).toHaveBeenLastCalledWith(
       MOVIE_PATTERNS.ratingsOfMovie,
       { movieId: ID, page: 2, limit: 5 },
