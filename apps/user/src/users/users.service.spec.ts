@@ -3,7 +3,7 @@ import type { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasher } from './password-hasher.service';
-import { UserRecord, UsersRepository } from './users.repository';
+import { UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 const ADMIN_ID = 'a'.repeat(24);
@@ -109,7 +109,7 @@ describe('UsersService rules', () => {
     });
 
     it('answers a duplicate username with 409', async () => {
-      repo.update.mockRejectedValueOnce(Object.assign(new Error('E11000'), { code: 11000 }));
+      repo.update.mockRejectedValueOnce(new UsernameTakenError());
       await expect(service.update({ id: USER_ID, username: 'bob' }, admin)).rejects.toMatchObject({ status: 409 });
     });
   });
