@@ -13,6 +13,8 @@ const ROLES = [
   'service',
   'repository',
   'schema',
+  // What `nest g resource` writes besides the roles above (entities/<name>.entity.ts).
+  'entity',
   'mapper',
   'dto',
   'query',
