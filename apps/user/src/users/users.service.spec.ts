@@ -2,7 +2,7 @@ import type { Principal } from '@app/auth';
 import type { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher.service';
+import { PasswordHasherService } from './password-hasher.service';
 import { UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -24,7 +24,7 @@ const principal = (id: string, role: Principal['role']): Principal => ({ id, use
 describe('UsersService rules', () => {
   let store: Map<string, UserRecord>;
   let repo: jest.Mocked<UsersRepository>;
-  let hasher: jest.Mocked<PasswordHasher>;
+  let hasher: jest.Mocked<PasswordHasherService>;
   let service: UsersService;
   let events: { record: jest.Mock };
   const admin = principal(ADMIN_ID, 'admin');
@@ -52,7 +52,7 @@ describe('UsersService rules', () => {
       hash: jest.fn(async (pw: string) => `hash:${pw}`),
       verify: jest.fn(async (hash: string, pw: string) => hash === `hash:${pw}`),
       burn: jest.fn(async () => false as const),
-    } as unknown as jest.Mocked<PasswordHasher>;
+    } as unknown as jest.Mocked<PasswordHasherService>;
     events = { record: jest.fn(async () => undefined) };
     service = new UsersService(repo, hasher, events as unknown as SecurityEventsService, loadConfig({ NODE_ENV: 'test' }));
   });

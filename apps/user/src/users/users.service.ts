@@ -4,7 +4,7 @@ import { AppError, ErrorCode, Page } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CreateUserPayload, ListUsersPayload, RegisterUserPayload, UpdateUserPayload, UserDto, UserRole } from '@app/contracts';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher.service';
+import { PasswordHasherService } from './password-hasher.service';
 import { UserChanges, UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -27,7 +27,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly hasher: PasswordHasherService,
     private readonly securityEvents: SecurityEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
