@@ -4,7 +4,7 @@ import { isPortFree } from '@app/dev-harness';
 import { startMetricsServer } from '@app/observability';
 import { fail, installShutdown, ShutdownStep } from '@app/runtime';
 import { createGatewayApp } from './gateway.factory';
-import { DrainState } from './health/drain-state.service';
+import { DrainStateService } from './health/drain-state.service';
 
 export async function assertPortFree(config: AppConfig): Promise<void> {
   if (config.http.port !== 0 && !(await isPortFree(config.http.port, config.http.host))) {
@@ -14,7 +14,7 @@ export async function assertPortFree(config: AppConfig): Promise<void> {
 
 /** Starts the HTTP gateway and wires shutdown: drain HTTP first, then whatever `after` stops. */
 export async function startGateway(config: AppConfig, after: () => ShutdownStep[], describe: string): Promise<NestFastifyApplication> {
-  const drain = new DrainState();
+  const drain = new DrainStateService();
   const app = await createGatewayApp(config, drain);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();

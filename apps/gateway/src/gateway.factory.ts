@@ -18,7 +18,7 @@ import {
 import { startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.plugin';
 import { GatewayModule } from './gateway.module';
-import { DrainState } from './health/drain-state.service';
+import { DrainStateService } from './health/drain-state.service';
 import { registerNotModified } from './http-cache/http-cache.interceptor';
 import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics.plugin';
@@ -47,7 +47,7 @@ export function buildOpenApi(app: NestFastifyApplication) {
 }
 
 /** The HTTP gateway, configured but not yet listening. */
-export async function createGatewayApp(config: AppConfig, drain: DrainState): Promise<NestFastifyApplication> {
+export async function createGatewayApp(config: AppConfig, drain: DrainStateService): Promise<NestFastifyApplication> {
   startDefaultMetrics();
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,

@@ -7,7 +7,7 @@ import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
 import { JwtAuthGuard, RolesGuard } from './auth/auth.guard';
 import { ServiceClientsModule } from './clients/service-clients.module';
 import { JwtStrategy } from './auth/jwt.strategy';
-import { DrainState } from './health/drain-state.service';
+import { DrainStateService } from './health/drain-state.service';
 import { HealthModule } from './health/health.module';
 import { AccountsModule } from './accounts.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -17,7 +17,7 @@ import { CatalogModule } from './v2/catalog.module';
 @Global()
 @Module({})
 export class GatewayModule implements NestModule {
-  static register(config: AppConfig, drain: DrainState): DynamicModule {
+  static register(config: AppConfig, drain: DrainStateService): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -33,13 +33,13 @@ export class GatewayModule implements NestModule {
       ],
       controllers: [MetricsController],
       providers: [
-        { provide: DrainState, useValue: drain },
+        { provide: DrainStateService, useValue: drain },
         JwtStrategy,
         ...revocationsFromAuthService('gateway'),
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [DrainState, ServiceClientsModule],
+      exports: [DrainStateService, ServiceClientsModule],
     };
   }
 

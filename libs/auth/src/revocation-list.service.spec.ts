@@ -1,8 +1,8 @@
 import type { RevocationEvent } from '@app/contracts';
 import { AccessClaims } from './claims.types';
-import { RevocationList } from './revocation-list.service';
+import { RevocationListService } from './revocation-list.service';
 
-describe('RevocationList', () => {
+describe('RevocationListService', () => {
   const now = Date.now();
   const later = now + 60_000;
   const claims = (over: Partial<AccessClaims> = {}): AccessClaims => ({
@@ -26,26 +26,26 @@ describe('RevocationList', () => {
   });
 
   it('refuses an ended session and leaves other sessions of the user alone', () => {
-    const list = new RevocationList();
+    const list = new RevocationListService();
     list.apply([event({ kind: 'session', sid: 's1' })]);
-    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sid: 's2' }))).toMatchObject({ sid: 's2' });
   });
 
   it('ends every session that started before a password change or delete, not those after', () => {
-    const list = new RevocationList();
+    const list = new RevocationListService();
     list.apply([event({ kind: 'user', userId: 'u1', at: now })]);
-    expect(() => list.check(claims({ sat: now - 1 }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims({ sat: now - 1 }))).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sat: now + 1 }))).toMatchObject({ sid: 's1' });
     // A token without a session start (issued before sessions existed) counts from its issue time.
-    expect(() => list.check(claims({ sat: undefined }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => list.check(claims({ sat: undefined }))).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sub: 'u2' }))).toMatchObject({ sub: 'u2' });
     expect(list.sessionEnded('u1', 'sX', now - 1)).toBe(true);
     expect(list.sessionEnded('u1', 'sX', now + 1)).toBe(false);
   });
 
   it('gives sessions started before a role change the new role, the newest change winning', () => {
-    const list = new RevocationList();
+    const list = new RevocationListService();
     list.apply([event({ kind: 'role', userId: 'u1', role: 'user', at: now - 5000 })]);
     expect(list.check(claims()).role).toBe('user');
     list.apply([
@@ -57,7 +57,7 @@ describe('RevocationList', () => {
   });
 
   it('ignores expired entries and never touches service tokens', () => {
-    const list = new RevocationList();
+    const list = new RevocationListService();
     list.apply([event({ kind: 'session', sid: 's1', expiresAt: now - 1 }), event({ kind: 'user', userId: 'service:movie' })]);
     expect(list.check(claims())).toMatchObject({ sid: 's1' });
     expect(list.check(claims({ sub: 'service:movie', role: 'service', sid: undefined, sat: undefined }))).toMatchObject({
@@ -66,9 +66,9 @@ describe('RevocationList', () => {
   });
 });
 
-describe('RevocationList as the feed the auth service answers', () => {
+describe('RevocationListService as the feed the auth service answers', () => {
   it('answers live entries after a position in position order, late arrivals included, each once', () => {
-    const list = new RevocationList();
+    const list = new RevocationListService();
     const e = (pos: string): RevocationEvent => ({ pos, kind: 'session', sid: pos, at: 0, expiresAt: Date.now() + 60_000 });
     list.apply([e('0000000000001-a'), e('0000000000003-a')]);
     list.apply([e('0000000000002-b'), e('0000000000003-a')]);

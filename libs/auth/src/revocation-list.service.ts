@@ -18,7 +18,7 @@ const PRUNE_EVERY_MS = 60_000;
  * never a database or network round trip. Fed by RevocationFollower (docs/services.md, "Sessions and revocation").
  */
 @Injectable()
-export class RevocationList {
+export class RevocationListService {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, UserState>();
   /** The live entries in position order: the auth service answers the feed from here (verifiers need not reach its database). */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeFeedReader, ChangeSource, RevocationEvent, SESSION_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import { RevocationList } from './revocation-list.service';
+import { RevocationListService } from './revocation-list.service';
 import { TokenVerifier } from './token-verifier.service';
 
 /** Where a verifier reads revocations: the auth service over its transport, or (inside auth) its own repository. */
@@ -11,7 +11,7 @@ export const REVOCATION_SOURCE = Symbol('REVOCATION_SOURCE');
 const WARN_EVERY_MS = 30_000;
 
 /**
- * Keeps this app's RevocationList current: reads the auth service's revocation feed by position every
+ * Keeps this app's RevocationListService current: reads the auth service's revocation feed by position every
  * `sessions.pollMs` (100 ms), so a revoked session is refused here well within a second. While the feed cannot be
  * read the list keeps what it has (logged); nothing new can be revoked without the auth service anyway, except
  * user changes, which the auth service picks up when it is back.
@@ -25,7 +25,7 @@ export class RevocationFollower implements OnApplicationBootstrap, OnApplication
   lastReadAt = 0;
 
   constructor(
-    list: RevocationList,
+    list: RevocationListService,
     @Inject(REVOCATION_SOURCE) source: ChangeSource<RevocationEvent>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {

@@ -23,12 +23,12 @@ describe('TokenVerifier', () => {
     });
     const hs512 = jwt.sign(claims, config.jwt.secret, { algorithm: 'HS512', issuer: config.jwt.issuer });
     for (const token of [none, forged, wrongIssuer, expired, hs512, 'not.a.token', '', undefined]) {
-      expect(() => verifier.verify(token)).toThrow(expect.objectContaining({ status: 401 }));
+      expect(() => verifier.verify(token)).toThrow(expect.objectContaining({ status: 401 }) as Error);
     }
   });
 
   it('rejects a token without the claims we rely on', () => {
-    expect(() => verifier.verify(sign({ name: 'x' }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => verifier.verify(sign({ name: 'x' }))).toThrow(expect.objectContaining({ status: 401 }) as Error);
   });
 
   it('signs service tokens it can verify', () => {

@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import { AccessClaims, principalOf, Principal } from './claims.types';
-import { RevocationList } from './revocation-list.service';
+import { RevocationListService } from './revocation-list.service';
 
 /**
  * A KeyObject, not the string: jsonwebtoken 9 converts a string secret into a key on every
@@ -47,12 +47,12 @@ export class TokenVerifier {
   readonly key: KeyObject;
   readonly issuer: string;
 
-  readonly revocations: RevocationList;
+  readonly revocations: RevocationListService;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() revocations?: RevocationList) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() revocations?: RevocationListService) {
     this.key = signingKey(config.jwt.secret);
     this.issuer = config.jwt.issuer;
-    this.revocations = revocations ?? new RevocationList();
+    this.revocations = revocations ?? new RevocationListService();
   }
 
   /** Claims of a valid access token, or a 401 AppError. */

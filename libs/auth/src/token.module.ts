@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { RevocationList } from './revocation-list.service';
+import { RevocationListService } from './revocation-list.service';
 import { RpcAuthGuard } from './rpc-auth.guard';
 import { TokenVerifier } from './token-verifier.service';
 
-/** Token verification for any app: needs ConfigModule in the same app; a RevocationFollower fills the RevocationList. */
+/** Token verification for any app: needs ConfigModule in the same app; a RevocationFollower fills the RevocationListService. */
 @Global()
-@Module({ providers: [TokenVerifier, RpcAuthGuard, RevocationList], exports: [TokenVerifier, RpcAuthGuard, RevocationList] })
+@Module({ providers: [TokenVerifier, RpcAuthGuard, RevocationListService], exports: [TokenVerifier, RpcAuthGuard, RevocationListService] })
 export class TokenModule {}

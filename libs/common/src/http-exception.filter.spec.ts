@@ -34,10 +34,10 @@ describe('resolveHttpError', () => {
 
 describe('jsonDepth', () => {
   it('measures nesting without recursion and stops at the limit', () => {
-    const { jsonDepth } = jest.requireActual('./body-depth.util') as typeof import('./body-depth.util');
+    const { jsonDepth } = jest.requireActual<typeof import('./body-depth.util')>('./body-depth.util');
     expect(jsonDepth({ a: { b: [1, { c: 2 }] } }, 16)).toBe(4);
     expect(jsonDepth('text', 16)).toBe(0);
-    const deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
+    const deep: unknown = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
     expect(jsonDepth(deep, 16)).toBe(17);
   });
 });

@@ -1,3 +1,4 @@
 export * from './database.module';
 export * from './db-health.util';
+export * from './duplicate-key.util';
 export * from './position-feed.reader';

@@ -54,7 +54,7 @@ class FakeKubeDns {
             response.answers.push(Packet.createResourceFromQuestion(question, { type: Packet.TYPE.SRV, ttl: 5, priority: 0, ...r }));
           }
         }
-        send(response);
+        void send(response);
       },
     });
     await this.server.listen({ udp: { port: this.port, address: '127.0.0.1' } });

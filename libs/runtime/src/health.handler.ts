@@ -1,18 +1,16 @@
 import { Controller, Inject, Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { InjectConnection } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
 import { APP_CONFIG, AppConfig, ServiceName } from '@app/config';
 import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
-import { pingDatabase } from '@app/database';
 import { appVersion, instanceId } from './app-info.util';
+import { ReadinessService } from './readiness.service';
 
 /** Each service answers its health pattern with its name, version, instance id and database state. */
 export function healthHandlerFor(service: ServiceName): Type<unknown> {
   @Controller()
   class ServiceHealthHandler {
     constructor(
-      @InjectConnection() private readonly connection: Connection,
+      private readonly readiness: ReadinessService,
       @Inject(APP_CONFIG) private readonly config: AppConfig,
     ) {}
 
@@ -22,7 +20,7 @@ export function healthHandlerFor(service: ServiceName): Type<unknown> {
         service,
         version: appVersion(),
         instanceId: instanceId(service, this.config.services[service].port),
-        database: (await pingDatabase(this.connection)) ? 'up' : 'down',
+        database: (await this.readiness.check()).ok ? 'up' : 'down',
         uptimeSec: Math.round(process.uptime()),
       };
     }

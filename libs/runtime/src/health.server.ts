@@ -6,7 +6,10 @@ export interface HealthProbe {
   draining(): boolean;
 }
 
-/** The small HTTP port a split-mode service opens for orchestrators: /health/live and /health/ready. */
+/**
+ * The small HTTP port a split-mode service opens for orchestrators: /health/live and /health/ready. A service is a
+ * Nest microservice without an HTTP adapter, so this only serves the port; readiness is terminus' (ReadinessService).
+ */
 export function startHealthServer(port: number, host: string, probe: HealthProbe): Promise<Server> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {

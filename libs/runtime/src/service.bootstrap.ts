@@ -1,20 +1,20 @@
-import { DynamicModule, INestMicroservice } from '@nestjs/common';
+import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { Logger } from 'nestjs-pino';
-import { Connection } from 'mongoose';
 import { Server } from 'node:http';
 import { AppConfig, ConfigModule, ServiceName } from '@app/config';
 import { createValidationPipe, RpcErrorFilter } from '@app/common';
-import { DatabaseModule, pingDatabase } from '@app/database';
+import { DatabaseModule } from '@app/database';
 import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
 import { serverOptions, ServiceAuthGuard } from '@app/resilience';
 import { startHealthServer } from './health.server';
 import { InFlightTracker } from './in-flight.interceptor';
+import { ReadinessModule } from './readiness.module';
+import { ReadinessService } from './readiness.service';
 
-/** What every service's root module imports: its config, logger and own database. */
-export function serviceBaseImports(service: ServiceName, config: AppConfig): DynamicModule[] {
-  return [ConfigModule.forRoot(config), ObservabilityModule.forRoot(config), DatabaseModule.forService(service)];
+/** What every service's root module imports: its config, logger, own database and readiness (terminus). */
+export function serviceBaseImports(service: ServiceName, config: AppConfig): (DynamicModule | Type)[] {
+  return [ConfigModule.forRoot(config), ObservabilityModule.forRoot(config), DatabaseModule.forService(service), ReadinessModule];
 }
 
 export interface RunningService {
@@ -46,13 +46,10 @@ export async function startService(
   await app.listen();
   let healthServer: Server | undefined;
   if (options.healthPort !== undefined) {
-    const connection = app.get<Connection>(getConnectionToken());
+    const readiness = app.get(ReadinessService);
     healthServer = await startHealthServer(options.healthPort, config.services[service].bindHost, {
       draining: options.draining ?? (() => false),
-      ready: async () => {
-        const up = await pingDatabase(connection);
-        return { ok: up, details: { database: up ? 'up' : 'down' } };
-      },
+      ready: () => readiness.check(),
     });
   }
   return {

@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/config';
-import { LoginThrottle } from './login-throttle.service';
+import { LoginThrottleService } from './login-throttle.service';
 
-describe('LoginThrottle', () => {
+describe('LoginThrottleService', () => {
   const config = loadConfig({
     NODE_ENV: 'test',
     AUTH_FAILED_LOGIN_LIMIT: '3',
@@ -10,7 +10,7 @@ describe('LoginThrottle', () => {
     AUTH_FAILED_LOGIN_WINDOW_SEC: '60',
   });
   let now = 0;
-  const throttle = () => new LoginThrottle(config, () => now);
+  const throttle = () => new LoginThrottleService(config, () => now);
 
   beforeEach(() => (now = 1_000_000));
 

@@ -16,7 +16,7 @@ const HARD_CAP = 100_000;
  * a key waits a delay that doubles with every further failure (base, 2x base, ... up to the window). Only failures
  * count; a success clears its account-and-client key.
  */
-export class LoginThrottle {
+export class LoginThrottleService {
   private readonly entries = new Map<string, Entry>();
   private readonly accountLimit: number;
   private readonly clientLimit: number;

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AppError, ErrorCode } from '@app/common';
 import { AUTH_PATTERNS, LoginPayload, RpcMeta, TokenPair } from '@app/contracts';
 import { TokensService } from '../tokens/tokens.service';
-import { LoginThrottle } from './login-throttle.service';
+import { LoginThrottleService } from './login-throttle.service';
 
 /** Where the client address is not known (a caller other than the gateway): one shared bucket, throttled like any client. */
 export const UNKNOWN_CLIENT = 'unknown';
@@ -16,7 +16,7 @@ export const UNKNOWN_CLIENT = 'unknown';
 export class LoginsHandler {
   constructor(
     private readonly tokens: TokensService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   @MessagePattern(AUTH_PATTERNS.login)

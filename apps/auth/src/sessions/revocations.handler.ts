@@ -1,6 +1,6 @@
 import { Controller, Inject, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RevocationFollower, RevocationList, RpcAuthGuard, RpcRoles } from '@app/auth';
+import { RevocationFollower, RevocationListService, RpcAuthGuard, RpcRoles } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FeedPage, positionAt, ReadChangesPayload, RevocationEvent, SESSION_PATTERNS } from '@app/contracts';
 import { readRevocations } from './revocations.service';
@@ -10,7 +10,7 @@ import { RevocationsRepository } from './revocations.repository';
 export class RevocationsHandler {
   constructor(
     private readonly revocations: RevocationsRepository,
-    private readonly list: RevocationList,
+    private readonly list: RevocationListService,
     private readonly follower: RevocationFollower,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

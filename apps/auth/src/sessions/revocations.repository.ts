@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
+import type { RevocationEvent } from '@app/contracts';
 import { PositionFeed } from '@app/database';
 import { Revocation } from './revocation.schema';
+
+/** A stored revocation as the feed hands it out: its position, never the document's `_id`. */
+function toRevocationEvent(r: Revocation): RevocationEvent {
+  return {
+    pos: r._id,
+    kind: r.kind,
+    ...(r.sid ? { sid: r.sid } : {}),
+    ...(r.userId ? { userId: r.userId } : {}),
+    ...(r.role ? { role: r.role } : {}),
+    at: r.at,
+    expiresAt: new Date(r.expiresAt).getTime(),
+  };
+}
 
 @Injectable()
 export class RevocationsRepository {
@@ -16,8 +30,8 @@ export class RevocationsRepository {
     return this.feed.append(entry);
   }
 
-  after(after: string | undefined, limit: number): Promise<Revocation[]> {
-    return this.feed.after(after, limit);
+  async after(after: string | undefined, limit: number): Promise<RevocationEvent[]> {
+    return (await this.feed.after(after, limit)).map(toRevocationEvent);
   }
 
   async hasSource(source: string): Promise<boolean> {

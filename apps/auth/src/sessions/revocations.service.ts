@@ -3,23 +3,10 @@ import { RevocationFollower } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FeedPage, positionAt, RevocationEvent, SecurityEvent } from '@app/contracts';
 import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
-import { Revocation } from './revocation.schema';
 import { RevocationsRepository } from './revocations.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CLEANUP_EVERY_MS = 60_000;
-
-export function toRevocationEvent(r: Revocation): RevocationEvent {
-  return {
-    pos: r._id,
-    kind: r.kind,
-    ...(r.sid ? { sid: r.sid } : {}),
-    ...(r.userId ? { userId: r.userId } : {}),
-    ...(r.role ? { role: r.role } : {}),
-    at: r.at,
-    expiresAt: new Date(r.expiresAt).getTime(),
-  };
-}
 
 /** Reads the revocation feed: an entry is removed only once nothing it applies to can be valid, so a reader never has a gap. */
 export async function readRevocations(
@@ -27,7 +14,7 @@ export async function readRevocations(
   after: string | undefined,
   limit: number,
 ): Promise<FeedPage<RevocationEvent>> {
-  return { events: (await repo.after(after, limit)).map(toRevocationEvent), horizon: positionAt(0) };
+  return { events: await repo.after(after, limit), horizon: positionAt(0) };
 }
 
 /**

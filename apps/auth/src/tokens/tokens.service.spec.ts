@@ -22,7 +22,10 @@ describe('TokensService', () => {
   beforeEach(() => {
     rows = new Map();
     repo = {
-      insert: jest.fn(async (t) => void rows.set(t.tokenHash, { ...t, rotatedAt: null, revokedAt: null })),
+      insert: jest.fn(
+        async (t: Omit<RefreshTokenRecord, 'rotatedAt' | 'revokedAt'>) =>
+          void rows.set(t.tokenHash, { ...t, rotatedAt: null, revokedAt: null }),
+      ),
       findByHash: jest.fn(async (h: string) => (rows.has(h) ? { ...rows.get(h)! } : null)),
       markRotated: jest.fn(async (h: string, at: Date) => {
         const row = rows.get(h);
@@ -60,7 +63,10 @@ describe('TokensService', () => {
     expect(rows.has(pair.refreshToken!)).toBe(false);
     expect(rows.has(hashRefreshToken(pair.refreshToken!))).toBe(true);
     // The credentials check goes out with a service token.
-    expect(verifier.verify(userCalls.mock.calls[0][2].token)).toMatchObject({ role: 'service', name: 'auth' });
+    expect(verifier.verify((userCalls.mock.calls[0] as [string, unknown, { token: string }])[2].token)).toMatchObject({
+      role: 'service',
+      name: 'auth',
+    });
   });
 
   it('stores nothing for a v1 login that wants no refresh token', async () => {
@@ -139,7 +145,7 @@ describe('TokensService', () => {
     const laptop = await service.login({ username: 'alice', password: 'pw' });
     const phone = await service.login({ username: 'alice', password: 'pw' });
     await service.logout(laptop.refreshToken!, phone.accessToken);
-    expect(revocations.endSession.mock.calls.map((c) => c[0]).sort()).toEqual(
+    expect(revocations.endSession.mock.calls.map((c: unknown[]) => c[0] as string).sort()).toEqual(
       [verifier.verify(laptop.accessToken).sid, verifier.verify(phone.accessToken).sid].sort(),
     );
     await expect(service.refresh(laptop.refreshToken!)).rejects.toMatchObject({ status: 401 });

@@ -5,6 +5,17 @@ import { AppError } from '@app/common';
 import type { Principal } from '@app/auth';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorator';
 
+/** Handler and controller a route's marks are read from (the handler's win). */
+export type RouteTargets = Parameters<Reflector['getAllAndOverride']>[1];
+
+/** Who may call a route, as the guards below decide it: public or not, and the roles it needs (any when empty). */
+export function routeAccess(reflector: Reflector, targets: RouteTargets): { public: boolean; roles: Principal['role'][] } {
+  return {
+    public: reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) ?? false,
+    roles: reflector.getAllAndOverride<Principal['role'][] | undefined>(ROLES_KEY, targets) ?? [],
+  };
+}
+
 /** Global: every route needs a valid bearer token unless marked @Public(). */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -13,7 +24,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (routeAccess(this.reflector, [context.getHandler(), context.getClass()]).public) return true;
     return super.canActivate(context);
   }
 
@@ -29,8 +40,8 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<Principal['role'][] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
-    if (!roles?.length) return true;
+    const { roles } = routeAccess(this.reflector, [context.getHandler(), context.getClass()]);
+    if (!roles.length) return true;
     const user = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!user) throw AppError.unauthorized();
     if (!roles.includes(user.role)) throw AppError.forbidden('This needs the ' + roles.join(' or ') + ' role');

@@ -9,7 +9,7 @@ import { Public } from '../auth/auth.decorator';
 import { ServiceName } from '@app/config';
 import { SERVICE_PATTERNS, ServiceHealth } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
-import { DrainState } from './drain-state.service';
+import { DrainStateService } from './drain-state.service';
 import { LivenessDto, ReadinessDto, ReadinessFailureDto } from './health.dto';
 
 @ApiTags('health')
@@ -21,7 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly registry: ServiceRegistry,
-    @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(DrainStateService) private readonly drain: DrainStateService,
     private readonly verifier: TokenVerifier,
   ) {}
 

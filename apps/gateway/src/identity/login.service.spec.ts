@@ -17,6 +17,6 @@ describe('LoginService', () => {
 
   it('answers empty fields like a wrong password', () => {
     const service = new LoginService({} as ServiceClient);
-    expect(() => service.rejectEmpty()).toThrow(expect.objectContaining({ status: 401, code: 1103 }));
+    expect(() => service.rejectEmpty()).toThrow(expect.objectContaining({ status: 401, code: 1103 }) as Error);
   });
 });

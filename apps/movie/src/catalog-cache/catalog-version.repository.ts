@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKey } from '../database/duplicate-key.util';
+import { isDuplicateKey } from '@app/database';
 import { CatalogChangeSource } from './catalog-changes.service';
 import { CatalogVersion } from './catalog-version.schema';
 

@@ -1,20 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
+import type { GenreDto } from '@app/contracts';
+import { isDuplicateKey } from '@app/database';
+import { toGenreDto } from './genre.mapper';
 import { Genre, GenreRecord } from './genre.schema';
 
 @Injectable()
 export class GenresRepository {
   constructor(@InjectModel(Genre.name) private readonly model: Model<Genre>) {}
 
-  all(): Promise<GenreRecord[]> {
-    return this.model.find().sort({ name: 1 }).lean<GenreRecord[]>().exec();
+  async all(): Promise<GenreDto[]> {
+    return (await this.model.find().sort({ name: 1 }).lean<GenreRecord[]>().exec()).map(toGenreDto);
   }
 
-  /** Creates the genre; a duplicate name raises the driver's 11000 error from the unique index. */
-  async create(genre: Genre): Promise<GenreRecord> {
-    const created = await this.model.create(genre);
-    return created.toObject();
+  /** Creates the genre; null when the name exists (the unique index says so). */
+  async create(genre: Genre): Promise<GenreDto | null> {
+    try {
+      return toGenreDto((await this.model.create(genre)).toObject());
+    } catch (err) {
+      if (isDuplicateKey(err)) return null;
+      throw err;
+    }
   }
 
   async existingNames(names: string[]): Promise<Set<string>> {

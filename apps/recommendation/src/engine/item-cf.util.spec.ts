@@ -5,7 +5,7 @@ import { buildItemCf, recommend } from './item-cf.util';
 /** Straightforward adjusted cosine over the whole matrix, to check the fast build against. */
 function naiveSimilarity(ratings: RatingTuple[], a: string, b: string): number {
   const byUser = new Map<string, Map<string, number>>();
-  for (const [m, u, s] of ratings) byUser.set(u, (byUser.get(u) ?? new Map()).set(m, s));
+  for (const [m, u, s] of ratings) byUser.set(u, (byUser.get(u) ?? new Map<string, number>()).set(m, s));
   const centred = (u: Map<string, number>, m: string) => u.get(m)! - [...u.values()].reduce((x, y) => x + y, 0) / u.size;
   let dot = 0;
   let na = 0;

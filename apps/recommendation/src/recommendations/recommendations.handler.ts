@@ -1,7 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Principal, RpcAuthGuard, RpcPrincipal, RpcRoles } from '@app/auth';
-import { AppError } from '@app/common';
 import {
   FeedStatus,
   RebuildStartPayload,
@@ -18,11 +17,9 @@ import { RecommendationsService } from './recommendations.service';
 export class RecommendationsHandler {
   constructor(private readonly recommendations: RecommendationsService) {}
 
-  /** Users see their own recommendations; admins anyone's. */
   @MessagePattern(RECOMMENDATION_PATTERNS.forUser)
-  forUser(@Payload('data') dto: RecommendationsPayload, @RpcPrincipal() principal: Principal): Promise<RecommendationsDto> {
-    if (principal.role !== 'admin' && principal.id !== dto.userId) throw AppError.forbidden();
-    return this.recommendations.forUser(dto.userId, dto.limit);
+  forUser(@Payload('data') dto: RecommendationsPayload, @RpcPrincipal() actor: Principal): Promise<RecommendationsDto> {
+    return this.recommendations.forUser(dto.userId, dto.limit, actor);
   }
 
   @RpcRoles('admin')

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { Principal } from '@app/auth';
 import { AppError } from '@app/common';
 import {
   CHANGE_FEED_OVERLAP_MS,
@@ -136,7 +137,9 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     return state;
   }
 
-  async forUser(userId: string, limit: number): Promise<RecommendationsDto> {
+  /** Users see their own recommendations; admins anyone's. */
+  async forUser(userId: string, limit: number, actor: Principal): Promise<RecommendationsDto> {
+    if (actor.role !== 'admin' && actor.id !== userId) throw AppError.forbidden();
     const model = await this.currentModel();
     const rated = this.ratings.of(userId);
     const ranked = recommend(model, rated, limit + SPARE);

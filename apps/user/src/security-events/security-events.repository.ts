@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
+import type { SecurityEvent } from '@app/contracts';
 import { PositionFeed } from '@app/database';
 import { SecurityEventRecord } from './security-event.schema';
+
+/** A stored event as the feed hands it out: its position, never the document's `_id`. */
+const toSecurityEvent = (r: SecurityEventRecord): SecurityEvent => ({
+  pos: r._id,
+  type: r.type,
+  userId: r.userId,
+  ...(r.role ? { role: r.role } : {}),
+  at: r.at,
+});
 
 @Injectable()
 export class SecurityEventsRepository {
@@ -16,8 +26,8 @@ export class SecurityEventsRepository {
     return this.feed.append(event);
   }
 
-  after(after: string | undefined, limit: number): Promise<SecurityEventRecord[]> {
-    return this.feed.after(after, limit);
+  async after(after: string | undefined, limit: number): Promise<SecurityEvent[]> {
+    return (await this.feed.after(after, limit)).map(toSecurityEvent);
   }
 
   async trimBefore(pos: string): Promise<number> {

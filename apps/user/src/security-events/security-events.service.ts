@@ -43,9 +43,8 @@ export class SecurityEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async read(after: string | undefined, limit: number): Promise<FeedPage<SecurityEvent>> {
-    const rows = await this.events.after(after, limit);
     return {
-      events: rows.map((r) => ({ pos: r._id, type: r.type, userId: r.userId, ...(r.role ? { role: r.role } : {}), at: r.at })),
+      events: await this.events.after(after, limit),
       horizon: positionAt(Date.now() - this.retentionMs),
     };
   }

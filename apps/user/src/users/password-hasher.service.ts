@@ -14,7 +14,7 @@ export const ARGON2_OPTIONS: Options = {
 };
 
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasherService {
   /** Verified against when a username does not exist, so a miss costs the same time as a hit. */
   private dummyHash?: Promise<string>;
 

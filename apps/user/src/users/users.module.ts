@@ -4,7 +4,7 @@ import { SecurityEventRecord, SecurityEventSchema } from '../security-events/sec
 import { SecurityEventsHandler } from '../security-events/security-events.handler';
 import { SecurityEventsRepository } from '../security-events/security-events.repository';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher.service';
+import { PasswordHasherService } from './password-hasher.service';
 import { User, UserSchema } from './user.schema';
 import { UsersHandler } from './users.handler';
 import { UsersRepository } from './users.repository';
@@ -18,6 +18,6 @@ import { UsersService } from './users.service';
     ]),
   ],
   controllers: [UsersHandler, SecurityEventsHandler],
-  providers: [UsersRepository, UsersService, PasswordHasher, SecurityEventsRepository, SecurityEventsService],
+  providers: [UsersRepository, UsersService, PasswordHasherService, SecurityEventsRepository, SecurityEventsService],
 })
 export class UsersModule {}

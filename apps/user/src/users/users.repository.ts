@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import type { UserRole } from '@app/contracts';
+import { isDuplicateKey } from '@app/database';
 import { User } from './user.schema';
 
 /** A stored user as the service sees it (the hash included: it never leaves the service). */
@@ -34,10 +35,21 @@ const toRecord = (doc: LeanUser): UserRecord => ({
 /** Regex metacharacters in a search prefix are matched literally. */
 export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** MongoDB says 11000; FerretDB's findAndModify reports SQLite's unique-constraint failure instead. */
-export function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === 11000 || (typeof e?.message === 'string' && /E11000|UNIQUE constraint failed/.test(e.message));
+/** The username belongs to another account, in any case (the unique index on usernameLower said so). */
+export class UsernameTakenError extends Error {
+  constructor() {
+    super('Username is already taken');
+  }
+}
+
+/** Runs a write that may hit the unique username index, turning that into UsernameTakenError. */
+async function unlessTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new UsernameTakenError();
+    throw err;
+  }
 }
 
 @Injectable()
@@ -45,7 +57,7 @@ export class UsersRepository {
   constructor(@InjectModel(User.name) private readonly model: Model<User>) {}
 
   async create(user: { username: string; passwordHash: string; role: UserRole }): Promise<UserRecord> {
-    const doc = await this.model.create({ ...user, usernameLower: user.username.toLowerCase() });
+    const doc = await unlessTaken(() => this.model.create({ ...user, usernameLower: user.username.toLowerCase() }));
     return toRecord(doc.toObject());
   }
 
@@ -78,8 +90,7 @@ export class UsersRepository {
   async update(id: string, changes: UserChanges): Promise<UserRecord | null> {
     const set: Partial<User> = { ...changes };
     if (changes.username !== undefined) set.usernameLower = changes.username.toLowerCase();
-    // A taken name fails here: MongoDB says 11000, FerretDB a SQLite unique-constraint message (isDuplicateKey knows both).
-    const result = await this.model.updateOne({ _id: id }, { $set: set }, { runValidators: true }).exec();
+    const result = await unlessTaken(() => this.model.updateOne({ _id: id }, { $set: set }, { runValidators: true }).exec());
     return result.matchedCount === 1 ? this.findById(id) : null;
   }
 

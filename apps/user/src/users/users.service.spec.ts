@@ -1,8 +1,9 @@
 import type { Principal } from '@app/auth';
+import type { AppError } from '@app/common';
 import { loadConfig } from '@app/config';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher.service';
-import { UserRecord, UsersRepository } from './users.repository';
+import { PasswordHasherService } from './password-hasher.service';
+import { UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 const ADMIN_ID = 'a'.repeat(24);
@@ -23,7 +24,7 @@ const principal = (id: string, role: Principal['role']): Principal => ({ id, use
 describe('UsersService rules', () => {
   let store: Map<string, UserRecord>;
   let repo: jest.Mocked<UsersRepository>;
-  let hasher: jest.Mocked<PasswordHasher>;
+  let hasher: jest.Mocked<PasswordHasherService>;
   let service: UsersService;
   let events: { record: jest.Mock };
   const admin = principal(ADMIN_ID, 'admin');
@@ -36,13 +37,13 @@ describe('UsersService rules', () => {
       [OTHER_ID, record(OTHER_ID, 'bob', 'user')],
     ]);
     repo = {
-      create: jest.fn(async (u) => record('d'.repeat(24), u.username, u.role)),
+      create: jest.fn(async (u: Pick<UserRecord, 'username' | 'role'>) => record('d'.repeat(24), u.username, u.role)),
       findById: jest.fn(async (id: string) => store.get(id) ?? null),
       findByUsername: jest.fn(
         async (name: string) => [...store.values()].find((u) => u.username.toLowerCase() === name.toLowerCase()) ?? null,
       ),
       list: jest.fn(),
-      update: jest.fn(async (id: string, changes) => ({ ...store.get(id)!, ...changes })),
+      update: jest.fn(async (id: string, changes: Partial<UserRecord>) => ({ ...store.get(id)!, ...changes })),
       delete: jest.fn(async (id: string) => store.delete(id)),
       countAdmins: jest.fn(async () => [...store.values()].filter((u) => u.role === 'admin').length),
       count: jest.fn(async () => store.size),
@@ -51,7 +52,7 @@ describe('UsersService rules', () => {
       hash: jest.fn(async (pw: string) => `hash:${pw}`),
       verify: jest.fn(async (hash: string, pw: string) => hash === `hash:${pw}`),
       burn: jest.fn(async () => false as const),
-    } as unknown as jest.Mocked<PasswordHasher>;
+    } as unknown as jest.Mocked<PasswordHasherService>;
     events = { record: jest.fn(async () => undefined) };
     service = new UsersService(repo, hasher, events as unknown as SecurityEventsService, loadConfig({ NODE_ENV: 'test' }));
   });
@@ -108,7 +109,7 @@ describe('UsersService rules', () => {
     });
 
     it('answers a duplicate username with 409', async () => {
-      repo.update.mockRejectedValueOnce(Object.assign(new Error('E11000'), { code: 11000 }));
+      repo.update.mockRejectedValueOnce(new UsernameTakenError());
       await expect(service.update({ id: USER_ID, username: 'bob' }, admin)).rejects.toMatchObject({ status: 409 });
     });
   });
@@ -151,8 +152,8 @@ describe('UsersService rules', () => {
     });
 
     it('gives the same 401 for a wrong password and an unknown name, and still spends a verification on the unknown name', async () => {
-      const wrong = await service.verifyCredentials('alice', 'nope').catch((e) => e);
-      const unknown = await service.verifyCredentials('nobody', 'nope').catch((e) => e);
+      const wrong = (await service.verifyCredentials('alice', 'nope').catch((e: AppError) => e)) as AppError;
+      const unknown = await service.verifyCredentials('nobody', 'nope').catch((e: AppError) => e);
       expect(wrong).toMatchObject({ status: 401 });
       expect(unknown).toMatchObject({ status: 401, code: wrong.code, message: wrong.message });
       expect(hasher.burn).toHaveBeenCalledTimes(1);

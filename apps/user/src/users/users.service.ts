@@ -4,8 +4,8 @@ import { AppError, ErrorCode, Page } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CreateUserPayload, ListUsersPayload, RegisterUserPayload, UpdateUserPayload, UserDto, UserRole } from '@app/contracts';
 import { SecurityEventsService } from '../security-events/security-events.service';
-import { PasswordHasher } from './password-hasher.service';
-import { isDuplicateKey, UserChanges, UserRecord, UsersRepository } from './users.repository';
+import { PasswordHasherService } from './password-hasher.service';
+import { UserChanges, UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';
 
@@ -27,7 +27,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly hasher: PasswordHasherService,
     private readonly securityEvents: SecurityEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -46,7 +46,7 @@ export class UsersService implements OnApplicationBootstrap {
       this.logger.log('Created the admin account');
     } catch (err) {
       // Another instance seeded it first.
-      if (!isDuplicateKey(err)) throw err;
+      if (!(err instanceof UsernameTakenError)) throw err;
     }
   }
 
@@ -94,7 +94,7 @@ export class UsersService implements OnApplicationBootstrap {
     try {
       updated = await this.users.update(input.id, changes);
     } catch (err) {
-      if (isDuplicateKey(err)) throw taken();
+      if (err instanceof UsernameTakenError) throw taken();
       throw err;
     }
     if (!updated) throw AppError.notFound('User not found');
@@ -126,7 +126,7 @@ export class UsersService implements OnApplicationBootstrap {
     try {
       return toUserDto(await this.users.create({ username, passwordHash, role }));
     } catch (err) {
-      if (isDuplicateKey(err)) throw taken();
+      if (err instanceof UsernameTakenError) throw taken();
       throw err;
     }
   }

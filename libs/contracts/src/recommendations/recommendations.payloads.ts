@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
 import { MovieDto } from '../catalog/catalog.dto';
-import { RECOMMENDATION_REASONS, RECOMMENDATION_STRATEGIES, RecommendationReason, RecommendationStrategy } from './recommendations.constants';
+import {
+  RECOMMENDATION_REASONS,
+  RECOMMENDATION_STRATEGIES,
+  RecommendationReason,
+  RecommendationStrategy,
+} from './recommendations.constants';
 import type { BuildSummary } from './recommendations.dto';
 
 // The reply of `forUser`, which the gateway returns as it is: documented once here. Outside *.dto.ts on purpose:

@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import { MOVIE_PATTERNS } from '@app/contracts';
 import type { ServiceClient } from '@app/resilience';
-import { IS_PUBLIC, ROLES_KEY } from '../../auth/auth.decorator';
+import { routeAccess } from '../../auth/auth.guard';
 import { MoviesController } from './movies.controller';
 
 const ID = 'a'.repeat(24);
@@ -15,16 +15,13 @@ describe('MoviesController', () => {
   const send = jest.fn(async () => ({}));
   const controller = new MoviesController({ send } as unknown as ServiceClient);
   const reflector = new Reflector();
-  const meta = (method: keyof MoviesController) => ({
-    public: reflector.get<boolean | undefined>(IS_PUBLIC, MoviesController.prototype[method]) ?? false,
-    roles: reflector.get<string[] | undefined>(ROLES_KEY, MoviesController.prototype[method]) ?? [],
-  });
+  const meta = (method: keyof MoviesController) => routeAccess(reflector, [MoviesController.prototype[method], MoviesController]);
   beforeEach(() => send.mockClear());
 
   it('sends reads as idempotent with the If-None-Match tags, and marks them public', async () => {
     await controller.get(ID, ['"t1"']);
     expect(send).toHaveBeenLastCalledWith(MOVIE_PATTERNS.get, { id: ID }, { idempotent: true, ifNoneMatch: ['"t1"'] });
-    await controller.ratings(ID, { page: 2, limit: 5 } as never, undefined);
+    await controller.ratings(ID, { page: 2, limit: 5 }, undefined);
     expect(send).toHaveBeenLastCalledWith(
       MOVIE_PATTERNS.ratingsOfMovie,
       { movieId: ID, page: 2, limit: 5 },

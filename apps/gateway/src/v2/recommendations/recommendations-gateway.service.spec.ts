@@ -64,6 +64,9 @@ describe('RecommendationsGatewayService', () => {
 
     const failing = { send: jest.fn(async () => ({ buildId: 8, running: false, result: null, error: 'disk full' })) };
     const broken = new RecommendationsGatewayService(failing as unknown as ServiceClient, {} as ServiceClient);
-    await expect(broken.rebuild('tok', true)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('disk full') });
+    await expect(broken.rebuild('tok', true)).rejects.toMatchObject({
+      status: 500,
+      message: expect.stringContaining('disk full') as string,
+    });
   });
 });
