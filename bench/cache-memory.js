@@ -5,8 +5,8 @@
 // Usage: node --expose-gc bench/cache-memory.js [movies=10000]
 require('./register-ts');
 const { randomBytes } = require('node:crypto');
-const { CatalogCache, strongEtag } = require('../apps/movie/src/catalog-cache/catalog-cache');
-const { generateDemoData } = require('../apps/movie/src/demo/demo-data');
+const { CatalogCache, strongEtag } = require('../apps/movie/src/catalog-cache/catalog-cache.service');
+const { generateDemoData } = require('../apps/movie/src/demo/demo-data.util');
 
 const count = Number(process.argv[2] ?? 10000);
 const gc = globalThis.gc ?? (() => undefined);

@@ -2,7 +2,7 @@
 /** Movies written straight into the movie database: the demo catalog's 100 for the list, or `count` numbered copies. */
 async function insertMovies(uri, dbName, count) {
   const { MongoClient } = require('mongodb');
-  const { generateDemoData } = require('../apps/movie/src/demo/demo-data');
+  const { generateDemoData } = require('../apps/movie/src/demo/demo-data.util');
   const demo = generateDemoData().movies;
   const client = await new MongoClient(uri).connect();
   try {

@@ -26,7 +26,7 @@ const sign = (sub, role) =>
     expiresIn: 3600,
   });
 require('./register-ts');
-const { mulberry32 } = require('../apps/movie/src/demo/demo-data.ts');
+const { mulberry32 } = require('../apps/movie/src/demo/demo-data.util.ts');
 
 async function main() {
   const port = await freePort();

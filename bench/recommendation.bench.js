@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Item-CF build and per-request scoring on 1,000 users x 2,000 movies x 100,000 ratings, using the
-// project's own TypeScript engine (apps/recommendation/src/engine/item-cf.ts) compiled on the fly
+// project's own TypeScript engine (apps/recommendation/src/engine/item-cf.util.ts) compiled on the fly
 // with @swc/core. Prints a table and appends it to bench/RESULTS.md.
 // Usage: node bench/recommendation.bench.js [--users 1000] [--movies 2000] [--ratings 100000] [--no-record]
 require('./register-ts');
 const { appendFileSync, existsSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { buildItemCf, recommend } = require('../apps/recommendation/src/engine/item-cf.ts');
+const { buildItemCf, recommend } = require('../apps/recommendation/src/engine/item-cf.util.ts');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,7 +19,7 @@ const RATINGS = arg('ratings', 100000);
 const NEIGHBOURS = 50;
 
 // Deterministic data with structure: 20 taste groups over 20 genres, popularity skewed towards low ids.
-const { mulberry32 } = require('../apps/movie/src/demo/demo-data.ts');
+const { mulberry32 } = require('../apps/movie/src/demo/demo-data.util.ts');
 const rand = mulberry32(42);
 const hex = (prefix, n) => prefix + n.toString(16).padStart(22, '0');
 const movieIds = Array.from({ length: MOVIES }, (_, i) => hex('aa', i));
@@ -79,7 +79,7 @@ if (!process.argv.includes('--no-record')) {
   appendFileSync(
     file,
     `\n## Recommendation engine (item-based CF): ${new Date().toISOString()}\n\nMachine: ${machine}. ` +
-      'Engine: apps/recommendation/src/engine/item-cf.ts, in process (no RPC, no database): build = buildItemCf over ' +
+      'Engine: apps/recommendation/src/engine/item-cf.util.ts, in process (no RPC, no database): build = buildItemCf over ' +
       'every rating; request = recommend() for one user from the built model.\n\n' +
       `${table}\n`,
   );

@@ -1,7 +1,7 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Principal, RpcAuthGuard, RpcPrincipal, RpcRoles } from '@app/auth';
-import { AppError, assertObjectId, Page } from '@app/common';
+import { Page } from '@app/common';
 import {
   ExportRatingsPayload,
   MOVIE_PATTERNS,
@@ -15,12 +15,6 @@ import {
 import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
 import { RatingsService } from './ratings.service';
 
-/** Ratings belong to real users: a service token may read them in bulk but never rate. */
-function raterId(principal: Principal): string {
-  if (principal.role !== 'admin' && principal.role !== 'user') throw AppError.forbidden('Only users rate movies');
-  return assertObjectId(principal.id);
-}
-
 @Controller()
 export class RatingsHandler {
   constructor(private readonly ratings: RatingsService) {}
@@ -28,15 +22,15 @@ export class RatingsHandler {
   @UseGuards(RpcAuthGuard)
   @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.rate)
-  rate(@Payload('data') dto: RatePayload, @RpcPrincipal() principal: Principal): Promise<RatingDto> {
-    return this.ratings.rate(dto.movieId, raterId(principal), dto.rating);
+  rate(@Payload('data') dto: RatePayload, @RpcPrincipal() actor: Principal): Promise<RatingDto> {
+    return this.ratings.rate(dto.movieId, dto.rating, actor);
   }
 
   @UseGuards(RpcAuthGuard)
   @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.unrate)
-  async unrate(@Payload('data') dto: MovieIdPayload, @RpcPrincipal() principal: Principal): Promise<{ removed: true }> {
-    await this.ratings.unrate(dto.movieId, raterId(principal));
+  async unrate(@Payload('data') dto: MovieIdPayload, @RpcPrincipal() actor: Principal): Promise<{ removed: true }> {
+    await this.ratings.unrate(dto.movieId, actor);
     return { removed: true };
   }
 
@@ -46,12 +40,10 @@ export class RatingsHandler {
     return this.ratings.ofMovie(dto.movieId, dto.page, dto.limit);
   }
 
-  /** A user's own ratings, or anyone's for a service or an admin. */
   @UseGuards(RpcAuthGuard)
   @MessagePattern(MOVIE_PATTERNS.ratingsOfUser)
-  ofUser(@Payload('data') dto: UserRatingsPayload, @RpcPrincipal() principal: Principal): Promise<{ movieId: string; score: number }[]> {
-    if (principal.role !== 'service' && principal.role !== 'admin' && principal.id !== dto.userId) throw AppError.forbidden();
-    return this.ratings.ofUser(dto.userId);
+  ofUser(@Payload('data') dto: UserRatingsPayload, @RpcPrincipal() actor: Principal): Promise<{ movieId: string; score: number }[]> {
+    return this.ratings.ofUser(dto.userId, actor);
   }
 
   @UseGuards(RpcAuthGuard)

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, Types } from 'mongoose';
 import { AppError } from '@app/common';
 import { WriteGate } from '../database/write-gate.service';
-import { isDuplicateKey } from '../database/duplicate-key.util';
+import { isDuplicateKey } from '@app/database';
 import { WriteBatcher } from '../database/write-batcher.util';
 import { Rating, RatingRecord } from './rating.schema';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AppError, Page } from '@app/common';
+import type { Principal } from '@app/auth';
+import { AppError, assertObjectId, Page } from '@app/common';
 import type { ExportRatingsPayload, RateMovieDto, RatingDto, RatingsExportPage, RatingTuple } from '@app/contracts';
 import { MovieLifecycle } from '../movies/movie-lifecycle.service';
 import { MoviesRepository } from '../movies/movies.repository';
@@ -8,6 +9,12 @@ import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from './rating-aggregate.refresher';
 import { RatingRecord } from './rating.schema';
 import { RatingsRepository } from './ratings.repository';
+
+/** Ratings belong to real users: a service token may read them in bulk but never rate. */
+function raterId(actor: Principal): string {
+  if (actor.role !== 'admin' && actor.role !== 'user') throw AppError.forbidden('Only users rate movies');
+  return assertObjectId(actor.id);
+}
 
 export function toRatingDto(r: RatingRecord): RatingDto {
   return {
@@ -55,7 +62,8 @@ export class RatingsService implements OnModuleInit {
    * goes to the feed before the answer, so the caller reads its own write. No lock: writes of different users
    * never wait for each other, and none scans the ratings.
    */
-  async rate(movieId: string, userId: string, dto: RateMovieDto): Promise<RatingDto> {
+  async rate(movieId: string, dto: RateMovieDto, actor: Principal): Promise<RatingDto> {
+    const userId = raterId(actor);
     const comment = dto.comment ?? '';
     if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     // One timestamp for what is stored and what is answered.
@@ -72,7 +80,8 @@ export class RatingsService implements OnModuleInit {
     );
   }
 
-  async unrate(movieId: string, userId: string): Promise<void> {
+  async unrate(movieId: string, actor: Principal): Promise<void> {
+    const userId = raterId(actor);
     if (!(await this.movieExists(movieId))) throw AppError.notFound('Movie not found');
     const removed = await this.ratings.remove(movieId, userId);
     if (!removed) throw AppError.notFound('Rating not found');
@@ -108,7 +117,9 @@ export class RatingsService implements OnModuleInit {
     return { items: result.items.map(toRatingDto), total: result.total, page, limit };
   }
 
-  async ofUser(userId: string): Promise<{ movieId: string; score: number }[]> {
+  /** A user's own ratings, or anyone's for a service or an admin. */
+  async ofUser(userId: string, actor: Principal): Promise<{ movieId: string; score: number }[]> {
+    if (actor.role !== 'service' && actor.role !== 'admin' && actor.id !== userId) throw AppError.forbidden();
     return (await this.ratings.ofUser(userId)).map((r) => ({ movieId: String(r.movieId), score: r.score }));
   }
 
