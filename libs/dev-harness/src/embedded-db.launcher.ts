@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defaultCacheDir, EmbeddedDbError, ensureCachedBinary, goEnv, hasGo, run, startGuarded } from './go-binary.util';
 import { freePort } from './ports.util';
@@ -8,6 +8,19 @@ export { EmbeddedDbError };
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+/**
+ * FerretDB 1.24's SQLite backend creates the unique _id index on `_ferretdb_sjson->"_id"` but looks documents up by
+ * `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index: every lookup by _id scans the
+ * table (measured: updates by _id 70/s at 6,000 documents, 650/s with the fix; finds 695/s vs 3,448/s). The build
+ * makes the lookup use the index's own expression, which selects the same value. It changes no data on disk.
+ */
+const ID_LOOKUP_PATCH = {
+  file: join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: 'IDColumn = DefaultColumn + `->"_id"`',
+};
+/** The cached build's name: a new patch builds anew instead of reusing an unpatched binary. */
+const FERRETDB_BUILD = `ferretdb-${FERRETDB_VERSION}-idlookup`;
 
 export interface EmbeddedDbOptions {
   /** Folder for the database files (created if missing). */
@@ -34,7 +47,7 @@ const HOW_TO_SET_URI =
 
 /** Builds FerretDB once into the cache (minutes the first time) and returns the binary path. */
 export function ensureFerretDbBinary(cacheDir: string, log: (m: string) => void): Promise<string> {
-  return ensureCachedBinary(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb', (home, bin) => {
+  return ensureCachedBinary(cacheDir, FERRETDB_BUILD, 'ferretdb', (home, bin) => {
     log(
       `Building FerretDB ${FERRETDB_VERSION} (MongoDB-compatible server on SQLite) with the Go toolchain into ${home}. ` +
         'This happens once and takes a few minutes; later starts reuse the binary.',
@@ -54,6 +67,10 @@ export function ensureFerretDbBinary(cacheDir: string, log: (m: string) => void)
     cpSync(moduleDir, src, { recursive: true });
     run('chmod', ['-R', 'u+w', src], home, env);
     writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    const patched = join(src, ID_LOOKUP_PATCH.file);
+    const text = readFileSync(patched, 'utf8');
+    if (!text.includes(ID_LOOKUP_PATCH.from)) throw new EmbeddedDbError(`FerretDB's ${ID_LOOKUP_PATCH.file} no longer has the line to patch`);
+    writeFileSync(patched, text.replace(ID_LOOKUP_PATCH.from, ID_LOOKUP_PATCH.to));
     run('go', ['build', '-o', bin, './cmd/ferretdb'], src, env);
     rmSync(src, { recursive: true, force: true });
     log('FerretDB built.');
@@ -99,7 +116,7 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
   const cacheDir = options.cacheDir || defaultCacheDir();
   const errors: string[] = [];
   if (engine !== 'memory-server') {
-    if (hasGo() || existsSync(join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'bin', 'ferretdb'))) {
+    if (hasGo() || existsSync(join(cacheDir, FERRETDB_BUILD, 'bin', 'ferretdb'))) {
       try {
         return await startFerretDb(await ensureFerretDbBinary(cacheDir, log), options.dataDir, options.port);
       } catch (err) {
