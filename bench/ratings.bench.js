@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Ratings at scale (run `npm run build` first; also part of `npm run bench`): 300 distinct users rate one movie with
-// 50 requests in flight through the gateway, in one process and split with two movie instances. Measures ratings/s,
+// 50 requests in flight through the gateway, in one process and split with two movie instances, after a first burst of
+// 150 other users on another movie (the cold system, reported as its own row). Measures ratings/s,
 // latency, non-2xx answers, catalog reads of other movies during the burst, and how long after the burst the movie's
 // averageRating/ratingCount equal the values recomputed from its ratings; then a mixed run (inserts, changes and
 // deletes by the same users) that must end exact too.
@@ -15,6 +16,8 @@ const USERS = 300;
 const IN_FLIGHT = 50;
 const READERS = 4;
 const OTHER_MOVIES = 20;
+/** Ratings of another movie by other users before the measured burst, on the cold system (reported as its own row). */
+const WARMUP_USERS = 150;
 const EXACT_WAIT_MS = 5000;
 
 const arg = (name, fallback) => {
@@ -179,6 +182,18 @@ async function scenario(sys, config, label) {
 
   let seed = 11;
   const rand = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  // The freshly started system's first burst (JIT, pools and batchers still cold), its own row: a movie that
+  // becomes popular meets a system that has been taking ratings, which the measured burst then stands for.
+  const warm = await create(`Warm-up movie ${label}`);
+  const warmPlans = Array.from({ length: WARMUP_USERS }, () => ({ user: tokenFor(config, 'user'), ops: [1 + rand(5)] }));
+  const coldRun = await burst(sys.baseUrl, warm, warmPlans, admin.token, others);
+  const coldExact = await timeToExact(
+    sys.baseUrl,
+    warm,
+    admin.token,
+    coldRun.endedAt,
+    coldRun.non2xx ? null : warmPlans.map((p) => p.ops[0]),
+  );
   const first = users.map((user) => ({ user, ops: [1 + rand(5)] }));
   const firstRun = await burst(sys.baseUrl, hot, first, admin.token, others);
   const firstExact = await timeToExact(
@@ -198,7 +213,7 @@ async function scenario(sys, config, label) {
   const mixedRun = await burst(sys.baseUrl, mixed, plans, admin.token, others);
   const finals = plans.map((p) => p.ops[p.ops.length - 1]).filter((s) => s !== null);
   const mixedExact = await timeToExact(sys.baseUrl, mixed, admin.token, mixedRun.endedAt, mixedRun.non2xx ? null : finals);
-  return { first: { ...firstRun, ...firstExact }, mixed: { ...mixedRun, ...mixedExact } };
+  return { cold: { ...coldRun, ...coldExact }, first: { ...firstRun, ...firstExact }, mixed: { ...mixedRun, ...mixedExact } };
 }
 
 async function runMode(mode, config, mongoUri) {
@@ -241,11 +256,16 @@ async function main(options = {}) {
     ['mode', 'run', 'ratings/s', 'p50 ms', 'p99 ms', 'non-2xx', 'catalog reads', 'reads non-200', 'reads p99 ms', 'exact after'],
   ];
   for (const mode of modes) {
-    for (const run of ['first', 'mixed']) {
+    for (const run of ['cold', 'first', 'mixed']) {
       const r = results[mode][run];
+      const what = {
+        cold: `cold start: ${WARMUP_USERS} users, another movie`,
+        first: `${USERS} users, 1 rating each`,
+        mixed: `mixed, ${r.ops} ops`,
+      };
       rows.push([
         mode === 'split' ? 'split, 2 movie instances' : 'one process',
-        run === 'first' ? `${USERS} users, 1 rating each` : `mixed, ${r.ops} ops`,
+        what[run],
         r.perSec,
         r.p50Ms,
         r.p99Ms,
@@ -267,7 +287,8 @@ async function main(options = {}) {
       `\n## Ratings at scale (${label}): ${info.date}\n\n` +
         `Machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}; shared with other work while measured ` +
         `(1-minute load average ${load} at the start). ` +
-        `${USERS} users, ${IN_FLIGHT} requests in flight through the gateway, ${READERS} readers of other movies during the burst; ` +
+        `${USERS} users, ${IN_FLIGHT} requests in flight through the gateway, ${READERS} readers of other movies during the burst, ` +
+        `after a first burst of ${WARMUP_USERS} users on the freshly started system (the "cold start" row); ` +
         `"exact after" is the time from the end of the burst until the movie's averageRating/ratingCount equal the users' final scores ` +
         'and a recomputation from the stored ratings.\n\n' +
         `${rendered}\n`,
