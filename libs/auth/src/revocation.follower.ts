@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { atMostEvery } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeFeedReader, ChangeSource, RevocationEvent, SESSION_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
@@ -20,7 +21,6 @@ const WARN_EVERY_MS = 30_000;
 export class RevocationFollower implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Revocations');
   private readonly reader: ChangeFeedReader<RevocationEvent>;
-  private warnedAt = 0;
   /** When the feed last answered (ms): the auth service answers from its list only while this is recent. */
   lastReadAt = 0;
 
@@ -36,7 +36,9 @@ export class RevocationFollower implements OnApplicationBootstrap, OnApplication
     };
     this.reader = new ChangeFeedReader<RevocationEvent>(tracked, (events) => Promise.resolve(list.apply(events)), undefined, {
       idleMs: config.sessions.pollMs,
-      onError: (err) => this.warn(err),
+      onError: atMostEvery(WARN_EVERY_MS, (err: unknown) =>
+        this.logger.warn(`cannot read the revocation feed (${(err as Error).message}); keeping the revocations known so far`),
+      ),
     });
   }
 
@@ -51,12 +53,6 @@ export class RevocationFollower implements OnApplicationBootstrap, OnApplication
   /** Reads the feed now (tests, and the auth service right after it revoked something). */
   poll(): Promise<number> {
     return this.reader.poll();
-  }
-
-  private warn(err: unknown): void {
-    if (Date.now() - this.warnedAt < WARN_EVERY_MS) return;
-    this.warnedAt = Date.now();
-    this.logger.warn(`cannot read the revocation feed (${(err as Error).message}); keeping the revocations known so far`);
   }
 }
 

@@ -8,3 +8,4 @@ export * from './object-id.pipe';
 export * from './body-depth.util';
 export * from './api-errors.decorator';
 export * from './wait-for.util';
+export * from './throttle.util';

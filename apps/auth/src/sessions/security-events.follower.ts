@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TokenVerifier } from '@app/auth';
+import { atMostEvery } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeFeedReader, SecurityEvent, SESSION_PATTERNS } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
@@ -16,7 +17,6 @@ const WARN_EVERY_MS = 30_000;
 export class SecurityEventsFollower implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SecurityEvents');
   private readonly reader: ChangeFeedReader<SecurityEvent>;
-  private warnedAt = 0;
 
   constructor(registry: ServiceRegistry, verifier: TokenVerifier, revocations: RevocationsService, @Inject(APP_CONFIG) config: AppConfig) {
     this.reader = new ChangeFeedReader<SecurityEvent>(
@@ -26,7 +26,12 @@ export class SecurityEventsFollower implements OnApplicationBootstrap, OnApplica
           .send(SESSION_PATTERNS.securityEvents, { after, limit }, { token: verifier.serviceToken('auth'), idempotent: true }),
       (events) => revocations.applySecurityEvents(events),
       undefined,
-      { idleMs: config.sessions.pollMs, onError: (err) => this.warn(err) },
+      {
+        idleMs: config.sessions.pollMs,
+        onError: atMostEvery(WARN_EVERY_MS, (err: unknown) =>
+          this.logger.warn(`cannot read the user service's security events (${(err as Error).message}); retrying`),
+        ),
+      },
     );
   }
 
@@ -36,11 +41,5 @@ export class SecurityEventsFollower implements OnApplicationBootstrap, OnApplica
 
   async onApplicationShutdown(): Promise<void> {
     await this.reader.stop();
-  }
-
-  private warn(err: unknown): void {
-    if (Date.now() - this.warnedAt < WARN_EVERY_MS) return;
-    this.warnedAt = Date.now();
-    this.logger.warn(`cannot read the user service's security events (${(err as Error).message}); retrying`);
   }
 }

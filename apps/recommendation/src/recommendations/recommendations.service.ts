@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Principal } from '@app/auth';
-import { AppError } from '@app/common';
+import { AppError, atMostEvery } from '@app/common';
 import {
   CHANGE_FEED_OVERLAP_MS,
   ChangeEvent,
@@ -93,7 +93,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
         // second (well inside the 2 s in which recommendations must follow) instead of one every 50 ms.
         busyMs: 250,
         onGap: () => this.repair(),
-        onError: (err) => this.logger.warn(`Reading the movie change feed failed: ${(err as Error).message}`),
+        onError: atMostEvery(30_000, (err: unknown) => this.logger.warn(`Reading the movie change feed failed: ${(err as Error).message}`)),
       },
     );
     this.started = this.catchUp();
