@@ -45,6 +45,18 @@ describe('embedded database (FerretDB through mongoose)', () => {
     expect(await Thing.countDocuments()).toBe(0);
   });
 
+  it('finds a document by _id through the _id index, not by scanning the table (the harness patches FerretDB 1.24)', async () => {
+    const things = conn.collection('indexed');
+    const ids = Array.from({ length: 50 }, () => new mongoose.Types.ObjectId());
+    await things.insertMany(ids.map((_id, n) => ({ _id, n })));
+    const explained = await conn.db!.command({ explain: { find: 'indexed', filter: { _id: ids[7] } } });
+    const plan = (explained.queryPlanner as { Plan: string[] }).Plan.join('\n');
+    // SQLite's EXPLAIN QUERY PLAN: SEARCH ... USING INDEX for an index lookup, SCAN for a full table read.
+    expect(plan).toMatch(/SEARCH .* USING INDEX/);
+    expect(plan).not.toMatch(/detail=SCAN/);
+    await expect(things.findOne({ _id: ids[7] })).resolves.toEqual({ _id: ids[7], n: 7 });
+  });
+
   it('runs on a local port and reports its engine', () => {
     expect(db.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
     expect(db.engine).toBe('ferretdb');
