@@ -113,7 +113,9 @@ class Lane {
     this.policy = wrap(
       bulkhead(options.maxConcurrent, options.maxQueue),
       this.breaker,
-      timeout(options.callTimeoutMs, TimeoutStrategy.Aggressive),
+      // Not aborted on return: an answered call has nothing left to cancel, and each abort builds a DOMException
+      // (stack and all), about 1 % of the CPU of a rating burst; a call that times out is still aborted.
+      timeout(options.callTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
     );
     this.breaker.onStateChange((state) => {
       this.lastStateChange = new Date();
