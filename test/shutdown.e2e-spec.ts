@@ -7,6 +7,20 @@ import { mintToken } from './support/tokens';
 const DRAIN_TIMEOUT_MS = 10_000;
 const IN_FLIGHT = 40;
 /** The database server processes (not their node watchdog) started for this data folder. */
+/** What a process is, for a failure message: its command line and its state line from /proc. */
+function describePid(pid: number): string {
+  try {
+    const argv = readFileSync(join('/proc', String(pid), 'cmdline'), 'utf8')
+      .split('\0')
+      .join(' ')
+      .trim();
+    const state = /^State:.*$/m.exec(readFileSync(join('/proc', String(pid), 'status'), 'utf8'))?.[0] ?? '';
+    return `${pid}: ${argv} (${state})`;
+  } catch {
+    return `${pid}: gone`;
+  }
+}
+
 function databasePids(dataDir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -120,7 +134,7 @@ describe('graceful shutdown', () => {
       expect(code).toBe(0);
       expect(exitMs).toBeLessThan(DRAIN_TIMEOUT_MS);
       for (const app of apps) expect(isAlive(app.pid)).toBe(false);
-      expect(databasePids(system.dataDir)).toEqual([]);
+      expect(databasePids(system.dataDir).map(describePid)).toEqual([]);
       // Every app ran its own shutdown rather than being killed.
       for (const name of ['gateway', 'auth', 'user', 'movie', 'recommendation']) {
         expect(system.output()).toMatch(new RegExp(`${name}\\s*\\| \\[${name}\\] SIGTERM received`));
