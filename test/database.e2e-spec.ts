@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
 import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
-import { startSystem, waitFor } from './support/system';
+import { ROOT, startSystem, waitFor } from './support/system';
 
 function pidsMatching(text: string): number[] {
   const out = spawnSync('pgrep', ['-f', text], { encoding: 'utf8' }).stdout;
@@ -55,6 +55,30 @@ describe('embedded database (FerretDB through mongoose)', () => {
     expect(plan).toMatch(/SEARCH .* USING INDEX/);
     expect(plan).not.toMatch(/detail=SCAN/);
     await expect(things.findOne({ _id: ids[7] })).resolves.toEqual({ _id: ids[7], n: 7 });
+  });
+
+  it('stops the server before the process that stopped it can end, even when nothing else keeps that process alive', () => {
+    // A child process starts a server, pauses it for 1.5 s (a slow last disk write), stops it and has nothing else to
+    // do: it must not end before the server has.
+    const script = `
+      const { startEmbeddedDb } = require(${JSON.stringify(join(ROOT, 'dist', 'libs', 'dev-harness', 'src'))});
+      const { execFileSync, spawn } = require('node:child_process');
+      (async () => {
+        const dataDir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'movie-stop-'));
+        const db = await startEmbeddedDb({ dataDir, log: () => {} });
+        const pid = Number(execFileSync('pgrep', ['-f', dataDir + '/ferretdb']).toString().trim().split('\\n')[0]);
+        process.kill(pid, 'SIGSTOP');
+        spawn('sh', ['-c', 'sleep 1.5; kill -CONT ' + pid], { detached: true, stdio: 'ignore' }).unref();
+        process.on('exit', () => {
+          let alive = true;
+          try { process.kill(pid, 0); } catch { alive = false; }
+          process.stdout.write(alive ? 'server alive' : 'server gone');
+          require('node:fs').rmSync(dataDir, { recursive: true, force: true });
+        });
+        await db.stop();
+      })();`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toBe('server gone');
   });
 
   it('runs on a local port and reports its engine', () => {

@@ -115,6 +115,9 @@ export async function startGuarded(what: string, bin: string, args: string[], po
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
+        // Referenced again while stopping: otherwise, with nothing else left to do, this process would end before
+        // the server has (seen under load, with the server still in its last disk write).
+        child.ref();
         child.once('exit', () => done());
         child.stdin.end();
         child.kill('SIGTERM');
