@@ -182,26 +182,23 @@ async function scenario(sys, config, label) {
 
   let seed = 11;
   const rand = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  // Every user's operations on a movie (null deletes), then how long until its aggregate equals their final scores.
+  const ratingBurst = async (movie, plans) => {
+    const run = await burst(sys.baseUrl, movie, plans, admin.token, others);
+    const finals = plans.map((p) => p.ops[p.ops.length - 1]).filter((s) => s !== null);
+    const exact = await timeToExact(sys.baseUrl, movie, admin.token, run.endedAt, run.non2xx ? null : finals);
+    return { ...run, ...exact };
+  };
   // The freshly started system's first burst (JIT, pools and batchers still cold), its own row: a movie that
   // becomes popular meets a system that has been taking ratings, which the measured burst then stands for.
   const warm = await create(`Warm-up movie ${label}`);
-  const warmPlans = Array.from({ length: WARMUP_USERS }, () => ({ user: tokenFor(config, 'user'), ops: [1 + rand(5)] }));
-  const coldRun = await burst(sys.baseUrl, warm, warmPlans, admin.token, others);
-  const coldExact = await timeToExact(
-    sys.baseUrl,
+  const cold = await ratingBurst(
     warm,
-    admin.token,
-    coldRun.endedAt,
-    coldRun.non2xx ? null : warmPlans.map((p) => p.ops[0]),
+    Array.from({ length: WARMUP_USERS }, () => ({ user: tokenFor(config, 'user'), ops: [1 + rand(5)] })),
   );
-  const first = users.map((user) => ({ user, ops: [1 + rand(5)] }));
-  const firstRun = await burst(sys.baseUrl, hot, first, admin.token, others);
-  const firstExact = await timeToExact(
-    sys.baseUrl,
+  const first = await ratingBurst(
     hot,
-    admin.token,
-    firstRun.endedAt,
-    firstRun.non2xx ? null : first.map((p) => p.ops[0]),
+    users.map((user) => ({ user, ops: [1 + rand(5)] })),
   );
 
   // Mixed: every user rates first, then changes or deletes (and may rate again), in order per user.
@@ -210,10 +207,7 @@ async function scenario(sys, config, label) {
     for (let k = 0; k < 3; k++) ops.push(ops[ops.length - 1] === null ? 1 + rand(5) : rand(3) === 0 ? null : 1 + rand(5));
     return { user, ops };
   });
-  const mixedRun = await burst(sys.baseUrl, mixed, plans, admin.token, others);
-  const finals = plans.map((p) => p.ops[p.ops.length - 1]).filter((s) => s !== null);
-  const mixedExact = await timeToExact(sys.baseUrl, mixed, admin.token, mixedRun.endedAt, mixedRun.non2xx ? null : finals);
-  return { cold: { ...coldRun, ...coldExact }, first: { ...firstRun, ...firstExact }, mixed: { ...mixedRun, ...mixedExact } };
+  return { cold, first, mixed: await ratingBurst(mixed, plans) };
 }
 
 async function runMode(mode, config, mongoUri) {

@@ -58,6 +58,8 @@ function sh(cmd, args, { input, env, allowFail = false, cwd = ROOT, timeoutMs = 
   return out;
 }
 
+const hasCommand = (name) => sh('sh', ['-c', `command -v ${name}`], { allowFail: true }).status === 0;
+
 /** Flags every podman call gets (the OCI runtime that works here), and per-container limits. */
 const engine = { global: [], limits: [] };
 const podman = (args, options) => sh('podman', [...engine.global, ...args], options);
@@ -120,7 +122,7 @@ function pickRuntime() {
   const errors = [];
   // crun refuses this machine's hybrid cgroup layout (v1 controllers plus an empty v2 mount); runc accepts it.
   for (const runtime of [undefined, 'runc']) {
-    if (runtime && sh('sh', ['-c', `command -v ${runtime}`], { allowFail: true }).status !== 0) {
+    if (runtime && !hasCommand(runtime)) {
       errors.push(`${runtime}: not installed`);
       continue;
     }
@@ -191,10 +193,7 @@ async function ensureNatsImage(base) {
 const recipeOf = (name) => readFileSync(__filename, 'utf8').match(new RegExp(`// ${name}-start[\\s\\S]*?// ${name}-end`))[0];
 
 function requireTools(...tools) {
-  for (const tool of tools) {
-    if (sh('sh', ['-c', `command -v ${tool}`], { allowFail: true }).status !== 0)
-      throw new Skip(`${tool} is not installed (apt-get install ${tool})`);
-  }
+  for (const tool of tools) if (!hasCommand(tool)) throw new Skip(`${tool} is not installed (apt-get install ${tool})`);
 }
 
 /** A fresh copy of a minimal Debian rootfs: debootstrapped once per suite and kept as a tarball. */
