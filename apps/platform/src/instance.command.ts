@@ -4,6 +4,7 @@ import { logPathFor } from '@app/observability';
 import { runServiceMain } from '@app/runtime';
 import { readPlatformState } from './platform-state.util';
 import { SERVICE_MODULES } from './service-modules.constants';
+import { argsOrExit } from './command-args.util';
 
 export interface InstanceArgs {
   service: ServiceName;
@@ -39,13 +40,7 @@ export function parseInstanceArgs(argv: string[]): InstanceArgs {
  * itself there and runs in this very process (its pid is the instance's, for signals).
  */
 export async function runInstance(config: AppConfig, argv: string[]): Promise<void> {
-  let args: InstanceArgs;
-  try {
-    args = parseInstanceArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
+  const args = argsOrExit(parseInstanceArgs, argv);
   const state = readPlatformState(config);
   if (state.registry !== 'nats') {
     throw new Error(

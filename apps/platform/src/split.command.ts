@@ -9,6 +9,7 @@ import { formatInstances, InstanceSpec } from '@app/resilience';
 import { withServiceSecret } from '@app/runtime';
 import { assertPortFree } from '../../gateway/src/gateway.bootstrap';
 import { platformStateFile, writePlatformState } from './platform-state.util';
+import { argsOrExit } from './command-args.util';
 
 export interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;
@@ -107,13 +108,7 @@ function prefixLines(stream: NodeJS.ReadableStream, name: string, out: NodeJS.Wr
 export async function runSplit(loaded: AppConfig, argv: string[]): Promise<void> {
   let config = loaded;
   const say = (m: string) => process.stdout.write(`${'launcher'.padEnd(16)}| ${m}\n`);
-  let args: SplitArgs;
-  try {
-    args = parseSplitArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
+  const args = argsOrExit(parseSplitArgs, argv);
   await assertPortFree(config);
   let db: EmbeddedDb | undefined;
   let mongoUri = config.mongo.uri;
