@@ -24,14 +24,15 @@ describe('file logs', () => {
   const stopped: Promise<number | null>[] = [];
   it('writes JSON lines to the file, rotates past the size limit and keeps maxBackups backups across restarts', async () => {
     const first = await startSystem({ env });
-    const afterFirst = await waitFor(
-      async () => (listLogFiles(logPath).length > 1 ? listLogFiles(logPath) : undefined),
-      10_000,
-      'a rotation',
-    ).finally(() => stopped.push(first.stop()));
+    await waitFor(async () => listLogFiles(logPath).length > 1 || undefined, 10_000, 'a rotation').finally(() =>
+      stopped.push(first.stop()),
+    );
     expect(await stopped[0]).toBe(0);
-    expect(afterFirst).toHaveLength(MAX_BACKUPS + 1);
-    const backup = afterFirst[0];
+    // Looked at once nothing writes any more: the shutdown's own lines may have rotated again meanwhile, and
+    // pino-roll removes the oldest backup asynchronously, so a listing taken while running goes stale.
+    const afterFirst = listLogFiles(logPath);
+    expect(afterFirst.length).toBeGreaterThan(1);
+    const backup = afterFirst[afterFirst.length - 2];
     expect(statSync(backup.file).size).toBeGreaterThanOrEqual(MAX_BYTES);
     const lines = readFileSync(backup.file, 'utf8').trim().split('\n');
     const parsed = lines.map((line) => JSON.parse(line) as { app: string; level: number; msg: string });

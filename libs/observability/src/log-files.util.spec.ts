@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLogFiles, logPathFor, pruneLogFiles, rollOptions } from './log-files.util';
@@ -38,6 +38,17 @@ describe('log files', () => {
     for (const n of [1, 2, 3, 4, 10]) file(`app.${n}.log`, 0);
     pruneLogFiles({ enabled: true, path: join(dir, 'app.log'), maxSizeMb: 1, maxBackups: 2, maxAgeDays: 7 });
     expect(listLogFiles(join(dir, 'app.log')).map((f) => f.number)).toEqual([3, 4, 10]);
+  });
+
+  it('skips a backup removed between the listing and its stat (pino-roll prunes asynchronously)', () => {
+    file('app.1.log', 0);
+    file('app.3.log', 0);
+    // A name in the listing whose file is gone by the time it is stat'ed.
+    symlinkSync(join(dir, 'removed-meanwhile.log'), join(dir, 'app.2.log'));
+    expect(listLogFiles(join(dir, 'app.log')).map((f) => f.number)).toEqual([1, 3]);
+    expect(pruneLogFiles({ enabled: true, path: join(dir, 'app.log'), maxSizeMb: 1, maxBackups: 0, maxAgeDays: 7 })).toEqual([
+      join(dir, 'app.1.log'),
+    ]);
   });
 
   it('names one file per app in split mode', () => {

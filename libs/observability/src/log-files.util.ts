@@ -41,9 +41,11 @@ export function listLogFiles(path: string): { file: string; number: number; mtim
     .filter((name) => name.startsWith(prefix) && name.endsWith(suffix))
     .map((name) => ({ name, number: name.slice(prefix.length, name.length - suffix.length) }))
     .filter(({ number }) => /^\d+$/.test(number))
-    .map(({ name, number }) => {
+    .flatMap(({ name, number }) => {
       const file = join(dir, name);
-      return { file, number: Number(number), mtimeMs: statSync(file).mtimeMs };
+      // pino-roll (or another process of the deployment) may remove a backup between the listing and this stat.
+      const stats = statSync(file, { throwIfNoEntry: false });
+      return stats ? [{ file, number: Number(number), mtimeMs: stats.mtimeMs }] : [];
     })
     .sort((a, b) => a.number - b.number);
 }
