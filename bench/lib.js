@@ -33,10 +33,10 @@ function machine() {
 }
 
 /** Spawns a process, collects its output, resolves once `ready()` says so. */
-function spawnProcess(args, env, label) {
+function spawnProcess(args, env, label, node = process.execPath) {
   // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the system under the load (bench/profile-summary.js).
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...flags, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(node, [...flags, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const collect = (d) => (out = (out + d.toString()).slice(-100000));
   proc.stdout.on('data', collect);
@@ -82,7 +82,8 @@ async function startDatabase(dataDir) {
 }
 
 /** The built system, one process or split, against the given MONGO_URI. */
-async function startSystem({ mode = 'single', mongoUri, env = {}, args = [] }) {
+/** `node`: the Node binary that runs the system (this one by default). */
+async function startSystem({ mode = 'single', mongoUri, env = {}, args = [], node }) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
   const stateFile = join(dataDir, 'state.json');
@@ -99,6 +100,7 @@ async function startSystem({ mode = 'single', mongoUri, env = {}, args = [] }) {
       ...env,
     },
     `system (${mode})`,
+    node,
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitHttp(`${baseUrl}/health/ready`, sys);

@@ -4,10 +4,12 @@
 // 150 other users on another movie (the cold system, reported as its own row). Measures ratings/s,
 // latency, non-2xx answers, catalog reads of other movies during the burst, and how long after the burst the movie's
 // averageRating/ratingCount equal the values recomputed from its ratings; then a mixed run (inserts, changes and
-// deletes by the same users) that must end exact too.
-// Usage: node bench/ratings.bench.js [--mode single|split|both] [--record] [--label "text"]
+// deletes by the same users) that must end exact too. The system runs on this Node and on the newest LTS line (the
+// official build from npm, as in the container image), each against a fresh database.
+// Usage: node bench/ratings.bench.js [--mode single|split|both] [--node current|lts|both] [--record] [--label "text"]
 const { randomBytes, randomUUID } = require('node:crypto');
 const { appendFileSync } = require('node:fs');
+const http = require('node:http');
 const { join } = require('node:path');
 const jwt = require('jsonwebtoken');
 const lib = require('./lib');
@@ -43,19 +45,28 @@ function tokenFor(config, role) {
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-async function call(method, url, token, body) {
+// The load comes from this process on the same two cores as the system under test: node:http on a keep-alive agent
+// costs this side about a third of the CPU that fetch (undici's WHATWG streams) does, which the system gets instead.
+const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT + READERS });
+
+function call(method, url, token, body) {
   const t0 = process.hrtime.bigint();
-  try {
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+  const payload = body ? JSON.stringify(body) : undefined;
+  const headers = { authorization: `Bearer ${token}` };
+  if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  return new Promise((resolve) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode;
+        resolve({ status, ms: ms(t0), ...(status >= 300 ? { body: Buffer.concat(chunks).toString('utf8').slice(0, 200) } : {}) });
+      });
+      res.on('error', () => resolve({ status: 0, ms: ms(t0) }));
     });
-    const text = await res.text();
-    return { status: res.status, ms: ms(t0), ...(res.status >= 300 ? { body: text.slice(0, 200) } : {}) };
-  } catch {
-    return { status: 0, ms: ms(t0) };
-  }
+    req.on('error', () => resolve({ status: 0, ms: ms(t0) }));
+    req.end(payload);
+  });
 }
 
 /** Runs every user's operations (one user's in order), `IN_FLIGHT` at once, while readers fetch other movies. */
@@ -210,10 +221,11 @@ async function scenario(sys, config, label) {
   return { cold, first, mixed: await ratingBurst(mixed, plans) };
 }
 
-async function runMode(mode, config, mongoUri) {
+async function runMode(mode, config, mongoUri, node) {
   const sys = await lib.startSystem({
     mode,
     mongoUri,
+    node: node.bin,
     args: mode === 'split' ? ['--scale', 'movie=1,1'] : [],
     env: { RECOMMENDATION_REBUILD_INTERVAL_SEC: '0' },
   });
@@ -224,40 +236,62 @@ async function runMode(mode, config, mongoUri) {
   }
 }
 
+/**
+ * The Node lines to run the system on: this one (`current`), the newest LTS (`lts`, the official build from npm,
+ * which the container image runs too), or `both`.
+ */
+function nodeLines(which) {
+  const lines = [];
+  if (which !== 'lts') lines.push({ bin: process.execPath, version: process.version });
+  if (which !== 'current') {
+    const { LTS_VERSION, ltsNode, unavailable } = require('../scripts/lts-node');
+    if (unavailable()) console.log(`[ratings] not on Node ${LTS_VERSION}: ${unavailable()}`);
+    else if (process.version !== `v${LTS_VERSION}`) lines.push({ bin: ltsNode((m) => console.log(`[ratings] ${m}`)), version: `v${LTS_VERSION}` });
+  }
+  return lines;
+}
+
 async function main(options = {}) {
   const config = loadConfig();
   const modes = (options.mode ?? arg('mode', 'both')) === 'both' ? ['single', 'split'] : [options.mode ?? arg('mode')];
+  const nodes = nodeLines(options.node ?? arg('node', 'both'));
   const record = options.record ?? process.argv.includes('--record');
   const label = options.label ?? arg('label', 'current code');
   const info = lib.machine();
   const load = require('node:os').loadavg()[0].toFixed(1);
-  const dataDir = lib.mkdtempSync(lib.join(lib.tmpdir(), 'bench-ratings-db-'));
-  const db = await lib.startDatabase(dataDir);
-  const results = {};
-  try {
-    for (const mode of modes) {
-      results[mode] = await runMode(mode, config, db.uri);
-      console.log(
-        mode,
-        JSON.stringify(results[mode], (k, v) => (typeof v === 'bigint' ? undefined : v), 1),
-      );
+  const results = [];
+  for (const node of nodes) {
+    // A fresh database per Node line, so both meet the same table sizes.
+    const dataDir = lib.mkdtempSync(lib.join(lib.tmpdir(), 'bench-ratings-db-'));
+    const db = await lib.startDatabase(dataDir);
+    try {
+      for (const mode of modes) {
+        const result = await runMode(mode, config, db.uri, node);
+        results.push({ node: node.version, mode, result });
+        console.log(
+          node.version,
+          mode,
+          JSON.stringify(result, (k, v) => (typeof v === 'bigint' ? undefined : v), 1),
+        );
+      }
+    } finally {
+      await db.stop();
+      lib.rmSync(dataDir, { recursive: true, force: true });
     }
-  } finally {
-    await db.stop();
-    lib.rmSync(dataDir, { recursive: true, force: true });
   }
   const rows = [
-    ['mode', 'run', 'ratings/s', 'p50 ms', 'p99 ms', 'non-2xx', 'catalog reads', 'reads non-200', 'reads p99 ms', 'exact after'],
+    ['Node', 'mode', 'run', 'ratings/s', 'p50 ms', 'p99 ms', 'non-2xx', 'catalog reads', 'reads non-200', 'reads p99 ms', 'exact after'],
   ];
-  for (const mode of modes) {
+  for (const { node, mode, result } of results) {
     for (const run of ['cold', 'first', 'mixed']) {
-      const r = results[mode][run];
+      const r = result[run];
       const what = {
         cold: `cold start: ${WARMUP_USERS} users, another movie`,
         first: `${USERS} users, 1 rating each`,
         mixed: `mixed, ${r.ops} ops`,
       };
       rows.push([
+        node,
         mode === 'split' ? 'split, 2 movie instances' : 'one process',
         what[run],
         r.perSec,
@@ -279,7 +313,8 @@ async function main(options = {}) {
     appendFileSync(
       join(__dirname, 'RESULTS.md'),
       `\n## Ratings at scale (${label}): ${info.date}\n\n` +
-        `Machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}; shared with other work while measured ` +
+        `Machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, the system on the Node line of each row (the load from ` +
+        `Node ${info.node}); shared with other work while measured ` +
         `(1-minute load average ${load} at the start). ` +
         `${USERS} users, ${IN_FLIGHT} requests in flight through the gateway, ${READERS} readers of other movies during the burst, ` +
         `after a first burst of ${WARMUP_USERS} users on the freshly started system (the "cold start" row); ` +
