@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { Schema } from 'mongoose';
+import type { RatingTuple } from '@app/contracts';
 import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
+import { RatingsSnapshotRepository } from '../apps/recommendation/src/recommendations/ratings-snapshot.repository';
+import {
+  RatingsChunk,
+  RatingsChunkSchema,
+  RatingsSnapshot,
+  RatingsSnapshotSchema,
+} from '../apps/recommendation/src/recommendations/ratings-snapshot.schema';
 import { ROOT, startSystem, waitFor } from './support/system';
 
 function pidsMatching(text: string): number[] {
@@ -55,6 +63,23 @@ describe('embedded database (FerretDB through mongoose)', () => {
     expect(plan).toMatch(/SEARCH .* USING INDEX/);
     expect(plan).not.toMatch(/detail=SCAN/);
     await expect(things.findOne({ _id: ids[7] })).resolves.toEqual({ _id: ids[7], n: 7 });
+  });
+
+  it("stores and loads the recommendation service's ratings copy (FerretDB 1.x refuses nested arrays)", async () => {
+    const repository = new RatingsSnapshotRepository(
+      conn.model(RatingsSnapshot.name, RatingsSnapshotSchema),
+      conn.model(RatingsChunk.name, RatingsChunkSchema),
+    );
+    const hex = (n: number) => n.toString(16).padStart(24, '0');
+    // More than two chunks of 5,000.
+    const ratings = Array.from({ length: 12_345 }, (_, i): RatingTuple => [hex(i % 997), hex(i), 1 + (i % 5)]);
+    await repository.save('first', ratings.slice(0, 10), null);
+    await repository.save('second', ratings, '1795630392216-000000001-abc');
+    const loaded = await repository.latest();
+    expect(loaded?.position).toBe('1795630392216-000000001-abc');
+    expect(loaded?.ratings).toEqual(ratings);
+    // The older snapshot's head and chunks are gone.
+    expect(await conn.collection('ratingChunks').countDocuments({ snapshot: 'first' })).toBe(0);
   });
 
   it('stops the server before the process that stopped it can end, even when nothing else keeps that process alive', () => {

@@ -200,9 +200,12 @@ describe('recommendations (split mode): fallback when the service is gone, catch
       await rate(user, 'A2', 5);
     }
     restarted = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'recommendation', 'main.js')], {
-      env: recommendationEnv,
-      stdio: 'ignore',
+      env: { ...recommendationEnv, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let output = '';
+    restarted.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    restarted.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const feed = await waitFor(
       async () => {
         const res = await api(system.baseUrl, admin.token).get('/api/v2/recommendations/feed');
@@ -212,6 +215,9 @@ describe('recommendations (split mode): fallback when the service is gone, catch
       'the restarted recommendation service to hold all 134 ratings',
     );
     expect(feed.eventsApplied).toBeGreaterThanOrEqual(12);
+    // From its own saved copy and position, not from a full export of every rating.
+    expect(output).toMatch(/Ratings copy loaded: \d+ ratings, current to feed position \d{13}/);
+    expect(output).not.toMatch(/repaired from the movie service|Saving the ratings copy failed/);
     for (const user of whileDown) {
       const res = await api(system.baseUrl, user.token).get('/api/v2/recommendations?limit=3');
       expect(res.body.strategy).toBe('item-cf');

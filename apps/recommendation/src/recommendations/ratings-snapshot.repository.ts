@@ -6,6 +6,15 @@ import { RatingsChunk, RatingsSnapshot } from './ratings-snapshot.schema';
 
 const CHUNK = 5000;
 
+function toChunk(_id: string, snapshot: string, ratings: RatingTuple[]): RatingsChunk {
+  return { _id, snapshot, movieIds: ratings.map((r) => r[0]), userIds: ratings.map((r) => r[1]), scores: ratings.map((r) => r[2]) };
+}
+
+function fromChunk(chunk: RatingsChunk): RatingTuple[] {
+  if (chunk.ratings) return chunk.ratings;
+  return chunk.movieIds.map((movieId, i): RatingTuple => [movieId, chunk.userIds[i], chunk.scores[i]]);
+}
+
 @Injectable()
 export class RatingsSnapshotRepository {
   constructor(
@@ -16,8 +25,7 @@ export class RatingsSnapshotRepository {
   /** Writes the chunks, then the head that makes them current, then drops older snapshots (no transactions needed). */
   async save(id: string, ratings: RatingTuple[], position: string | null): Promise<void> {
     const docs: RatingsChunk[] = [];
-    for (let i = 0; i * CHUNK < ratings.length; i++)
-      docs.push({ _id: `${id}-${i}`, snapshot: id, ratings: ratings.slice(i * CHUNK, (i + 1) * CHUNK) });
+    for (let i = 0; i * CHUNK < ratings.length; i++) docs.push(toChunk(`${id}-${i}`, id, ratings.slice(i * CHUNK, (i + 1) * CHUNK)));
     for (const doc of docs) await this.chunks.collection.insertOne(doc as never);
     await this.snapshots.create({ _id: id, position, savedAt: new Date(), chunks: docs.length, ratings: ratings.length });
     await this.snapshots.deleteMany({ _id: mongoose.trusted({ $ne: id }) }).exec();
@@ -29,9 +37,9 @@ export class RatingsSnapshotRepository {
     if (!head) return null;
     const ratings: RatingTuple[] = [];
     for (let i = 0; i < head.chunks; i++) {
-      const chunk = await this.chunks.collection.findOne({ _id: `${head._id}-${i}` as never });
+      const chunk = await this.chunks.collection.findOne<RatingsChunk>({ _id: `${head._id}-${i}` as never });
       if (!chunk) return null;
-      for (const r of chunk.ratings as RatingTuple[]) ratings.push(r);
+      for (const r of fromChunk(chunk)) ratings.push(r);
     }
     return { ratings, position: head.position };
   }

@@ -34,8 +34,22 @@ export class RatingsChunk {
   @Prop({ required: true })
   snapshot: string;
 
-  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
-  ratings: RatingTuple[];
+  /**
+   * The ratings as three parallel columns (movie, user, score of rating i at index i): FerretDB 1.x refuses nested
+   * arrays, so `[movieId, userId, score]` tuples cannot be stored as they are.
+   */
+  @Prop({ type: [String], default: [] })
+  movieIds: string[];
+
+  @Prop({ type: [String], default: [] })
+  userIds: string[];
+
+  @Prop({ type: [Number], default: [] })
+  scores: number[];
+
+  /** Chunks written as tuples before the columns (possible on MongoDB only); read, never written. */
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: undefined })
+  ratings?: RatingTuple[];
 }
 
 export const RatingsChunkSchema = SchemaFactory.createForClass(RatingsChunk);

@@ -81,6 +81,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     if (snapshot) {
       this.ratings.replace(snapshot.ratings);
       this.ratingsReady = true;
+      this.logger.log(`Ratings copy loaded: ${snapshot.ratings.length} ratings, current to feed position ${snapshot.position ?? 'none'}`);
     }
     // Without a saved position (or one older than the feed keeps) the reader asks for a repair: a full export.
     this.reader = new ChangeFeedReader(
@@ -249,7 +250,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       .then(() => this.snapshots.save(id, ratings, position))
       .catch((err: Error) => {
         this.snapshotDirty = true;
-        this.logger.warn(`Saving the ratings copy failed: ${err.message}`);
+        // A database's refusal may quote the document: the first line is enough, the ratings stay out of the log.
+        this.logger.warn(`Saving the ratings copy failed: ${err.message.slice(0, 200)}`);
       })
       .finally(() => {
         if (this.snapshotting === save) this.snapshotting = null;
