@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { api, GATEWAY_MAIN, ROOT, RunningSystem, startSystem } from './support/system';
+import { api, GATEWAY_MAIN, ROOT, RunningSystem, startSystem, waitFor } from './support/system';
 import { caller } from './support/tokens';
 
 describe('foundation: one-process mode', () => {
@@ -83,6 +83,32 @@ describe('foundation: one-process mode', () => {
     expect(res.status).toBe(200);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('resilience_breaker_state');
+  });
+});
+
+describe('foundation: request log', () => {
+  let system: RunningSystem;
+
+  beforeAll(async () => {
+    system = await startSystem({ env: { LOG_LEVEL: 'info' } });
+  });
+  afterAll(async () => {
+    expect(await system.stop()).toBe(0);
+  });
+
+  it('logs every request but health probes once, with the request id the caller got back', async () => {
+    await api(system.baseUrl).get('/health/live', { 'x-request-id': 'probe-1' });
+    const given = await api(system.baseUrl).get('/api/v2/genres', { 'x-request-id': 'abc-123' });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const fresh = await api(system.baseUrl).get('/api/v2/nowhere', { 'x-request-id': 'bad id <script>' });
+    const freshId = fresh.headers.get('x-request-id')!;
+    expect(freshId).toMatch(/^[0-9a-f-]{36}$/);
+    const completed = () => system.output().split('\n').filter((line) => line.includes('request completed'));
+    await waitFor(() => completed().some((line) => line.includes(freshId)), 5000, 'the second request line');
+    const lines = completed();
+    expect(lines.filter((line) => line.includes('"requestId":"abc-123"') && line.includes('/api/v2/genres'))).toHaveLength(1);
+    expect(lines.find((line) => line.includes(freshId))).toContain('"statusCode":404');
+    expect(lines.some((line) => line.includes('/health') || line.includes('probe-1') || line.includes('<script>'))).toBe(false);
   });
 });
 

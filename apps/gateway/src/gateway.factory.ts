@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
@@ -15,7 +16,7 @@ import {
   resolveHttpError,
   sendHttpError,
 } from '@app/common';
-import { startDefaultMetrics } from '@app/observability';
+import { normaliseRequestId, startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.plugin';
 import { GatewayModule } from './gateway.module';
 import { DrainStateService } from './health/drain-state.service';
@@ -55,6 +56,8 @@ export async function createGatewayApp(config: AppConfig, drain: DrainStateServi
     // Idle keep-alive sockets are closed on shutdown; requests in flight finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // One request id for Fastify, the request log and the request context: the caller's x-request-id when plain, else new.
+    genReqId: (req: IncomingMessage) => normaliseRequestId(req.headers['x-request-id']),
     // Errors raised before a route is found (URL too long, bad URL) get the same {code, message} shape.
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendHttpError(reply, resolveHttpError(error)),
     // Requests Node cannot even parse (headers too large, garbage) still get a JSON body.

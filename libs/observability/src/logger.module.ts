@@ -12,12 +12,16 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRoot({
+          // nestjs-pino's default route ('{/*splat}') matches nothing under Nest 12's Fastify adapter, so no request
+          // was ever logged; the wildcard the gateway's own middleware uses does.
+          forRoutes: ['*path'],
           pinoHttp: {
             logger: rootLogger(config),
             genReqId: (req) => currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
             quietReqLogger: true,
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            // Middleware mounted on a wildcard sees the URL relative to its mount point; the original one is whole.
+            autoLogging: { ignore: (req) => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').startsWith('/health') },
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

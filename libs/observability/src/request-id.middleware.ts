@@ -3,6 +3,8 @@ import { normaliseRequestId, requestContext } from './request-context.util';
 
 interface RawReq {
   headers: Record<string, string | string[] | undefined>;
+  /** Fastify's request id (the gateway's genReqId normalises x-request-id the same way). */
+  id?: unknown;
 }
 interface RawRes {
   setHeader(name: string, value: string): void;
@@ -12,7 +14,7 @@ interface RawRes {
 @Injectable()
 export class RequestIdMiddleware implements NestMiddleware {
   use(req: RawReq, res: RawRes, next: () => void): void {
-    const requestId = normaliseRequestId(req.headers['x-request-id']);
+    const requestId = typeof req.id === 'string' && req.id ? req.id : normaliseRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     requestContext.run({ requestId }, next);
   }
