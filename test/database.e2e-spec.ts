@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Model, Schema } from 'mongoose';
 import type { RatingTuple } from '@app/contracts';
 import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
 import { RatingsSnapshotRepository } from '../apps/recommendation/src/recommendations/ratings-snapshot.repository';
@@ -66,9 +66,10 @@ describe('embedded database (FerretDB through mongoose)', () => {
   });
 
   it("stores and loads the recommendation service's ratings copy (FerretDB 1.x refuses nested arrays)", async () => {
+    // The models as the service's module registers them (MongooseModule.forFeature), on this connection.
     const repository = new RatingsSnapshotRepository(
-      conn.model(RatingsSnapshot.name, RatingsSnapshotSchema),
-      conn.model(RatingsChunk.name, RatingsChunkSchema),
+      conn.model(RatingsSnapshot.name, RatingsSnapshotSchema) as unknown as Model<RatingsSnapshot>,
+      conn.model(RatingsChunk.name, RatingsChunkSchema) as unknown as Model<RatingsChunk>,
     );
     const hex = (n: number) => n.toString(16).padStart(24, '0');
     // More than two chunks of 5,000.
