@@ -1,3 +1,5 @@
+import { pageCount } from './format.js';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -34,6 +36,25 @@ export function replace(parent: Element, ...children: (Child | Child[])[]): void
 /** A region that announces a message: an error (role alert) or a neutral status. */
 export function notice(kind: 'error' | 'info' | 'success', text: string): HTMLElement {
   return h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+/**
+ * Previous/next buttons around "Page p of n · t things" for a paged list; `go(page)` loads another page.
+ * The caption carries `testId` so that tests can find it.
+ */
+export function pagerControls(
+  result: { page: number; total: number; limit: number },
+  fallbackLimit: number,
+  noun: string,
+  go: (page: number) => void,
+  testId?: string,
+): HTMLElement[] {
+  const pages = pageCount(result.total, result.limit || fallbackLimit);
+  return [
+    h('button', { type: 'button', disabled: result.page <= 1, onclick: () => go(result.page - 1) }, '‹ Previous'),
+    h('span', { 'data-testid': testId }, `Page ${result.page} of ${pages} · ${result.total} ${noun}${result.total === 1 ? '' : 's'}`),
+    h('button', { type: 'button', disabled: result.page >= pages, onclick: () => go(result.page + 1) }, 'Next ›'),
+  ];
 }
 
 let ids = 0;

@@ -1,6 +1,6 @@
 import { describeError, type MovieSort } from '../api.js';
-import { field, h, notice, onEvent, replace } from '../dom.js';
-import { formatRating, genreNames, pageCount, safeImageUrl } from '../format.js';
+import { field, h, notice, onEvent, pagerControls, replace } from '../dom.js';
+import { formatRating, genreNames, safeImageUrl } from '../format.js';
 import { Context, Page, View } from '../view.js';
 
 export interface Movie {
@@ -123,21 +123,11 @@ export function moviesView(ctx: Context): View {
   }
 
   function renderPager(result: Page<Movie>): void {
-    const pages = pageCount(result.total, result.limit || LIMIT);
-    const go = (to: number) => () => {
+    const go = (to: number) => {
       page = to;
       void load();
     };
-    replace(
-      pager,
-      h('button', { type: 'button', disabled: page <= 1, onclick: go(page - 1) }, '‹ Previous'),
-      h(
-        'span',
-        { 'data-testid': 'movies-page' },
-        `Page ${result.page} of ${pages} · ${result.total} movie${result.total === 1 ? '' : 's'}`,
-      ),
-      h('button', { type: 'button', disabled: page >= pages, onclick: go(page + 1) }, 'Next ›'),
-    );
+    replace(pager, ...pagerControls(result, LIMIT, 'movie', go, 'movies-page'));
   }
 
   function movieCard(movie: Movie): HTMLElement {

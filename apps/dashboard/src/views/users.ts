@@ -1,6 +1,6 @@
 import { describeError, type Role } from '../api.js';
-import { field, h, notice, onEvent, replace } from '../dom.js';
-import { formatDate, pageCount } from '../format.js';
+import { field, h, notice, onEvent, pagerControls, replace } from '../dom.js';
+import { formatDate } from '../format.js';
 import { Context, View } from '../view.js';
 
 interface User {
@@ -96,17 +96,11 @@ export function usersView(ctx: Context): View {
       if (disposed) return;
       if (!result.items.length) replace(list, h('li', { class: 'muted' }, 'No users match.'));
       else replace(list, ...result.items.map(row));
-      const pages = pageCount(result.total, result.limit || LIMIT);
-      const go = (to: number) => () => {
+      const go = (to: number) => {
         page = to;
         void load();
       };
-      replace(
-        pager,
-        h('button', { type: 'button', disabled: page <= 1, onclick: go(page - 1) }, '‹ Previous'),
-        h('span', {}, `Page ${result.page} of ${pages} · ${result.total} user${result.total === 1 ? '' : 's'}`),
-        h('button', { type: 'button', disabled: page >= pages, onclick: go(page + 1) }, 'Next ›'),
-      );
+      replace(pager, ...pagerControls(result, LIMIT, 'user', go));
     } catch (err) {
       if (!disposed) replace(message, notice('error', `Could not load the users: ${describeError(err)}`));
     }
