@@ -14,9 +14,9 @@ export class ApiError extends Error {
 }
 
 /** The API's schemas, generated from openapi.json (npm run openapi). */
-export type Schemas = components['schemas'];
+type Schemas = components['schemas'];
 export type TokenPair = Schemas['TokenPairDto'];
-export type Me = Schemas['MeDto'];
+type Me = Schemas['MeDto'];
 export type Role = Schemas['UserResponseDto']['role'];
 export type MovieSort = NonNullable<paths['/api/v2/movies']['get']['parameters']['query']>['sort'];
 
@@ -24,10 +24,10 @@ type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 /** The JSON body of the operation's success answer (undefined for 204). */
-export type Answer<P extends keyof paths, M extends Method> =
+type Answer<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 204>]> : never;
 /** The JSON request body the operation takes. */
-export type RequestBody<P extends keyof paths, M extends Method> =
+type RequestBody<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 /** Path and query parameters of the operation. */
 type Params<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: infer Q } ? Q : never;
@@ -59,7 +59,7 @@ interface Timers {
   clear: (handle: unknown) => void;
 }
 
-export interface SessionOptions {
+interface SessionOptions {
   baseUrl?: string;
   fetch?: Fetch;
   timers?: Timers;

@@ -1,4 +1,4 @@
-export type BreakerState = 'closed' | 'half-open' | 'open' | 'isolated';
+type BreakerState = 'closed' | 'half-open' | 'open' | 'isolated';
 
 export interface CallCounts {
   success: number;

@@ -6,7 +6,7 @@ import { readPlatformState } from './platform-state.util';
 import { SERVICE_MODULES } from './service-modules.constants';
 import { argsOrExit } from './command-args.util';
 
-export interface InstanceArgs {
+interface InstanceArgs {
   service: ServiceName;
   weight: number;
   port?: number;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AppConfig } from '@app/config';
 
 /** What a running split system tells `npm run start:instance`: where its database and registry are. */
-export interface PlatformState {
+interface PlatformState {
   pid: number;
   mongoUri: string;
   registry: AppConfig['registry']['mode'];

@@ -11,7 +11,7 @@ import { assertPortFree } from '../../gateway/src/gateway.bootstrap';
 import { platformStateFile, writePlatformState } from './platform-state.util';
 import { argsOrExit } from './command-args.util';
 
-export interface SplitArgs {
+interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;
   freePorts: boolean;
 }

@@ -10,7 +10,7 @@ import { RevocationListService } from './revocation-list.service';
  * A KeyObject, not the string: jsonwebtoken 9 converts a string secret into a key on every
  * verification, which makes HS256 verification about 35 times slower.
  */
-export function signingKey(secret: string): KeyObject {
+function signingKey(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
@@ -20,7 +20,7 @@ export function verifyOptions(issuer: string): { algorithms: jwt.Algorithm[]; is
 }
 
 /** Claims we rely on must all be present: a signed token without them is still refused. */
-export function claimsOrThrow(value: unknown): AccessClaims {
+function claimsOrThrow(value: unknown): AccessClaims {
   if (!isClaims(value)) throw AppError.unauthorized('Missing or invalid token');
   return value;
 }

@@ -24,7 +24,7 @@ const FASTIFY_ERRORS: Record<string, [number, ErrorCode, string]> = {
   FST_ERR_MAX_PARAM_LENGTH: [414, ErrorCode.BAD_REQUEST, 'URI too long'],
 };
 
-export interface ResolvedError {
+interface ResolvedError {
   status: number;
   body: ErrorBody;
   retryAfter?: number;

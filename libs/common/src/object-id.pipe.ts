@@ -1,7 +1,7 @@
 import { PipeTransform, Injectable } from '@nestjs/common';
 import { AppError } from './app.error';
 
-export const OBJECT_ID_RE = /^[0-9a-f]{24}$/i;
+const OBJECT_ID_RE = /^[0-9a-f]{24}$/i;
 
 export function assertObjectId(id: unknown): string {
   if (typeof id !== 'string' || !OBJECT_ID_RE.test(id)) throw AppError.invalidId();

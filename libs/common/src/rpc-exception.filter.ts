@@ -15,7 +15,7 @@ const DATABASE_DOWN_ERRORS = new Set([
 ]);
 
 /** The database is away (not a bug in the request): callers get 503 and may retry later. */
-export function isDatabaseUnavailable(err: unknown): boolean {
+function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return DATABASE_DOWN_ERRORS.has(err.name) || /buffering timed out|connection .* closed|ECONNREFUSED/i.test(err.message);
 }

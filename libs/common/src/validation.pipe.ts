@@ -13,7 +13,7 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
-export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+const VALIDATION_OPTIONS: ValidationPipeOptions = {
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const SERVICE_SECRET_MIN = 32;
+const SERVICE_SECRET_MIN = 32;
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
@@ -193,8 +193,8 @@ export const configSchema = z
   });
 
 /** The first account's name, and the shortest admin password production accepts. */
-export const ADMIN_USERNAME = 'admin';
-export const ADMIN_PASSWORD_MIN = 12;
+const ADMIN_USERNAME = 'admin';
+const ADMIN_PASSWORD_MIN = 12;
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0123456789';
 

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { AppConfig, configSchema } from './config.schema';
 
 /** Short environment names for the settings people set most. */
-export const ENV_ALIASES: Readonly<Record<string, string>> = {
+const ENV_ALIASES: Readonly<Record<string, string>> = {
   PORT: 'http.port',
   MONGO_URI: 'mongo.uri',
   DATA_DIR: 'dataDir',
@@ -82,7 +82,7 @@ function readYaml(file: string): Tree {
   return isTree(parsed) ? parsed : {};
 }
 
-export function configDir(): string {
+function configDir(): string {
   const candidates = [process.env.CONFIG_DIR, join(process.cwd(), 'config'), join(__dirname, '../../../config')];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'default.yaml'))) ?? join(process.cwd(), 'config');
 }

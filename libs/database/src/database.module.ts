@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
-export function databaseName(config: AppConfig, service: string): string {
+function databaseName(config: AppConfig, service: string): string {
   return `${config.mongo.dbPrefix}_${service}`;
 }
 

@@ -6,7 +6,7 @@ import { freePort } from './ports.util';
 
 export { EmbeddedDbError };
 
-export const FERRETDB_VERSION = 'v1.24.2';
+const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 /**
  * FerretDB 1.24's SQLite backend creates the unique _id index on `_ferretdb_sjson->"_id"` but looks documents up by
@@ -22,7 +22,7 @@ const ID_LOOKUP_PATCH = {
 /** The cached build's name: a new patch builds anew instead of reusing an unpatched binary. */
 const FERRETDB_BUILD = `ferretdb-${FERRETDB_VERSION}-idlookup`;
 
-export interface EmbeddedDbOptions {
+interface EmbeddedDbOptions {
   /** Folder for the database files (created if missing). */
   dataDir: string;
   /** Where the FerretDB binary is built and kept; empty for ~/.cache/movie-platform. */
@@ -69,7 +69,8 @@ export function ensureFerretDbBinary(cacheDir: string, log: (m: string) => void)
     writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
     const patched = join(src, ID_LOOKUP_PATCH.file);
     const text = readFileSync(patched, 'utf8');
-    if (!text.includes(ID_LOOKUP_PATCH.from)) throw new EmbeddedDbError(`FerretDB's ${ID_LOOKUP_PATCH.file} no longer has the line to patch`);
+    if (!text.includes(ID_LOOKUP_PATCH.from))
+      throw new EmbeddedDbError(`FerretDB's ${ID_LOOKUP_PATCH.file} no longer has the line to patch`);
     writeFileSync(patched, text.replace(ID_LOOKUP_PATCH.from, ID_LOOKUP_PATCH.to));
     run('go', ['build', '-o', bin, './cmd/ferretdb'], src, env);
     rmSync(src, { recursive: true, force: true });

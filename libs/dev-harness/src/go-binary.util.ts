@@ -72,7 +72,7 @@ export async function ensureCachedBinary(
   }
 }
 
-export interface GuardedServer {
+interface GuardedServer {
   pid?: number;
   stop(): Promise<void>;
 }

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { defaultCacheDir, EmbeddedDbError, ensureCachedBinary, goEnv, hasGo, run, startGuarded } from './go-binary.util';
 import { freePort } from './ports.util';
 
-export const NATS_SERVER_VERSION = 'v2.15.2';
+const NATS_SERVER_VERSION = 'v2.15.2';
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 
-export interface NatsServerOptions {
+interface NatsServerOptions {
   /** JetStream storage folder; JetStream is off without it. */
   jetStreamDir?: string;
   cacheDir?: string;

@@ -8,7 +8,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PRUNE_INTERVAL_MS = 60 * 1000;
 
 /** pino-roll writes `logs/app.log` as `logs/app.<n>.log`; this is the `logs/app` + `log` pair it derives. */
-export function logFileParts(path: string): { dir: string; stem: string; extension: string } {
+function logFileParts(path: string): { dir: string; stem: string; extension: string } {
   const file = resolve(path);
   const ext = extname(file);
   return { dir: dirname(file), stem: basename(file, ext), extension: ext ? ext.slice(1) : 'log' };

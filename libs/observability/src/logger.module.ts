@@ -7,7 +7,7 @@ import { currentRequestId, normaliseRequestId } from './request-context.util';
 const VERBOSE_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
 
 /** Whether request lines (`info`) are written at the configured level. */
-export function logsRequests(config: AppConfig): boolean {
+function logsRequests(config: AppConfig): boolean {
   return VERBOSE_LEVELS.includes(config.log.level);
 }
 

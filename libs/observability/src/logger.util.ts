@@ -6,7 +6,7 @@ import { rollOptions, startLogPruning } from './log-files.util';
 import { currentRequestId } from './request-context.util';
 
 /** Never let these reach a log line, wherever they sit in a logged object. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'password',
   'currentPassword',
   'passwordHash',

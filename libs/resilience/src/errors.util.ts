@@ -12,7 +12,7 @@ export function isBusinessError(err: unknown): boolean {
  * A fast "my database is away" answer from a reachable instance: every instance shares that database,
  * so opening this one's breaker sheds nothing and would only delay recovery once the database returns.
  */
-export function isDependencyDown(err: unknown): boolean {
+function isDependencyDown(err: unknown): boolean {
   return isRpcErrorPayload(err) && err.status === 503 && err.code === Number(ErrorCode.DATABASE_UNAVAILABLE);
 }
 

@@ -24,7 +24,7 @@ import { CallTimeoutError, isBusinessError, isFailure } from './errors.util';
 import type { InstanceSpec } from './instances.util';
 import type { ResilienceOptions } from './resilience-options.types';
 
-export type BreakerStateName = 'closed' | 'open' | 'half-open' | 'isolated';
+type BreakerStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 const STATE_NAMES: Record<CircuitState, BreakerStateName> = {
   [CircuitState.Closed]: 'closed',
@@ -37,7 +37,7 @@ const STATE_NAMES: Record<CircuitState, BreakerStateName> = {
  * Calls of one instance run in separate lanes by operation group, each with its own bulkhead and breaker: slow or
  * queued writes (a hot movie's ratings) can fill and open only the write lane, never the one catalog reads use.
  */
-export const OPERATION_GROUPS = ['read', 'write'] as const;
+const OPERATION_GROUPS = ['read', 'write'] as const;
 export type OperationGroup = (typeof OPERATION_GROUPS)[number];
 
 const breakerState = gauge(
@@ -73,7 +73,7 @@ export interface CallCounts {
   rejected: number;
 }
 
-export interface LaneStatus {
+interface LaneStatus {
   state: BreakerStateName;
   inFlight: number;
   calls: CallCounts;

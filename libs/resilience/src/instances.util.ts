@@ -7,7 +7,7 @@ export interface InstanceSpec {
 }
 
 /** `host:port[:weight],...` -> specs; empty falls back to the service's own host and port. */
-export function parseInstances(list: string, fallback: { host: string; port: number }): InstanceSpec[] {
+function parseInstances(list: string, fallback: { host: string; port: number }): InstanceSpec[] {
   const trimmed = list.trim();
   if (!trimmed) return [{ host: fallback.host, port: fallback.port, weight: 1 }];
   return trimmed.split(',').map((item) => {

@@ -16,7 +16,7 @@ export function natsServiceName(subjectPrefix: string, service: ServiceName): st
 }
 
 /** A stopping instance says so on this subject, so that callers drop it before it stops listening. */
-export function leaveSubject(subjectPrefix: string): string {
+function leaveSubject(subjectPrefix: string): string {
   return `${subjectPrefix}registry.leave`;
 }
 
@@ -156,7 +156,7 @@ export interface Announcement {
   leave(): Promise<void>;
 }
 
-export interface AnnouncedInstance {
+interface AnnouncedInstance {
   service: ServiceName;
   instance: string;
   host: string;

@@ -12,7 +12,7 @@ import { counter } from '@app/observability';
  * NATS client could otherwise publish to a service's subject), costs a few microseconds per message, and needs one
  * secret per deployment instead of a PKI; TLS (SERVICE_TLS_*) adds encryption on top where the network is shared.
  */
-export interface MessageAuth {
+interface MessageAuth {
   v: 1;
   /** Sender's clock, ms since the epoch. */
   ts: number;
@@ -21,7 +21,7 @@ export interface MessageAuth {
   sig: string;
 }
 
-export type Refusal = 'missing' | 'malformed' | 'expired' | 'replayed' | 'bad-signature';
+type Refusal = 'missing' | 'malformed' | 'expired' | 'replayed' | 'bad-signature';
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 const SIG_BYTES = 32;
@@ -105,7 +105,7 @@ interface Packet {
   auth?: unknown;
 }
 
-export function patternKey(pattern: unknown): string {
+function patternKey(pattern: unknown): string {
   return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
 }
 

@@ -20,7 +20,7 @@ function natsSpec(url: string): InstanceSpec {
   return { host: parsed.hostname, port: Number(parsed.port || 4222), weight: 1 };
 }
 
-export interface RegisteredInstanceStatus extends InstanceStatus {
+interface RegisteredInstanceStatus extends InstanceStatus {
   /** Where the caller learnt of this instance. */
   source: RegistrySource;
   /** What the registry said about it (host, port, weight, version, instance id as announced). */
@@ -29,7 +29,7 @@ export interface RegisteredInstanceStatus extends InstanceStatus {
   lastSeen: string;
 }
 
-export interface RegistryState {
+interface RegistryState {
   source: RegistrySource;
   /** False while the registry does not answer: the instances shown are the last known ones. */
   reachable: boolean;
@@ -37,7 +37,7 @@ export interface RegistryState {
   lastError: string | null;
 }
 
-export interface RegisteredServiceStatus extends ServiceStatus {
+interface RegisteredServiceStatus extends ServiceStatus {
   registry: RegistryState;
   instances: RegisteredInstanceStatus[];
 }

@@ -7,14 +7,14 @@ import { NatsClient, NatsServer } from './nats.transport';
 import { ServiceCredential, SigningSerializer, VerifyingDeserializer } from './service-auth.guard';
 
 /** NATS queue group shared by every instance of one service: NATS balances between them. */
-export function natsQueue(service: ServiceName): string {
+function natsQueue(service: ServiceName): string {
   return `${service}-service`;
 }
 
 const credentials = new Map<string, ServiceCredential>();
 
 /** One credential (and so one replay memory) per secret in a process, shared by every client and server in it. */
-export function serviceCredential(config: AppConfig): ServiceCredential {
+function serviceCredential(config: AppConfig): ServiceCredential {
   const { secret, maxSkewMs } = config.serviceAuth;
   if (!secret) {
     throw new Error(

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 
-export interface HealthProbe {
+interface HealthProbe {
   ready(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
   /** Set while the process drains: readiness turns 503 at once. */
   draining(): boolean;

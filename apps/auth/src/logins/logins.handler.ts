@@ -6,7 +6,7 @@ import { TokensService } from '../tokens/tokens.service';
 import { LoginThrottleService } from './login-throttle.service';
 
 /** Where the client address is not known (a caller other than the gateway): one shared bucket, throttled like any client. */
-export const UNKNOWN_CLIENT = 'unknown';
+const UNKNOWN_CLIENT = 'unknown';
 
 /**
  * The login pattern, throttled here and not only at the gateway: whoever sends `auth.login` (with the service

@@ -6,7 +6,7 @@ import type { Principal } from '@app/auth';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorator';
 
 /** Handler and controller a route's marks are read from (the handler's win). */
-export type RouteTargets = Parameters<Reflector['getAllAndOverride']>[1];
+type RouteTargets = Parameters<Reflector['getAllAndOverride']>[1];
 
 /** Who may call a route, as the guards below decide it: public or not, and the roles it needs (any when empty). */
 export function routeAccess(reflector: Reflector, targets: RouteTargets): { public: boolean; roles: Principal['role'][] } {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { resolveHttpError, sendHttpError } from '@app/common';
 
 // Given without the trailing slash, @fastify/static serves /dashboard/* and also redirects /dashboard to /dashboard/.
-export const DASHBOARD_PREFIX = '/dashboard';
+const DASHBOARD_PREFIX = '/dashboard';
 
 /** Where `scripts/build.js` puts the compiled front-end (dist/dashboard beside dist/apps), or under the working folder. */
 export function dashboardRoot(

@@ -128,7 +128,7 @@ export class HealthController {
 type Indicators = Record<string, { status?: unknown }>;
 
 /** What anyone may know: ready or not, and which part is down; never hosts, pids, ports, versions or error texts. */
-export function withoutDetails(report: Record<string, unknown>): Record<string, unknown> {
+function withoutDetails(report: Record<string, unknown>): Record<string, unknown> {
   const strip = (indicators: unknown) =>
     indicators && typeof indicators === 'object'
       ? Object.fromEntries(Object.entries(indicators as Indicators).map(([name, value]) => [name, { status: value?.status }]))

@@ -15,9 +15,9 @@ import { map, Observable } from 'rxjs';
 import { CachedRead, etagMatches } from '@app/contracts';
 
 /** Public catalog answers: any cache may keep them but must revalidate each use (a cheap 304), so no cache stretches the staleness bound. */
-export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 /** Answers about the caller: only the caller's own cache may keep them, and it revalidates too. */
-export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
+const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
 const MAX_TAGS = 32;
 const MAX_TAG_LENGTH = 128;
@@ -75,7 +75,7 @@ export class CatalogReadInterceptor implements NestInterceptor {
 
 /** Per-user reads: tagged here from the answer itself, private, and varying by the caller's token. */
 @Injectable()
-export class PerUserReadInterceptor implements NestInterceptor {
+class PerUserReadInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<string | undefined> {
     return next.handle().pipe(
       map((value: unknown) => {

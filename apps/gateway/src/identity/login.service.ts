@@ -4,7 +4,7 @@ import { AUTH_PATTERNS, TokenPair } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { InjectService } from '../clients/service-clients.module';
 
-export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password';
+const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password';
 
 /**
  * Every login route (v1 and v2) goes through here. Failed logins are throttled by the auth service itself, per client

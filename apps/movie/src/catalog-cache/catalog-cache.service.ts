@@ -11,7 +11,7 @@ export interface CachedAnswer {
   body: string;
 }
 
-export interface CatalogCacheOptions {
+interface CatalogCacheOptions {
   enabled: boolean;
   maxBytes: number;
   /** A cached answer is served only while the shared version was checked within this many ms. */

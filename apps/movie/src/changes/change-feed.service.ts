@@ -7,11 +7,11 @@ import { Change, ChangeRecord } from './change.schema';
 import { ChangesRepository } from './changes.repository';
 
 /** A reader further behind than this resyncs (full rebuild); keeps the feed small, which FerretDB reads by scanning. */
-export const CHANGE_RETENTION_MS = 15 * 60_000;
+const CHANGE_RETENTION_MS = 15 * 60_000;
 const TRIM_EVERY_MS = 60_000;
 const MAX_BATCH = 500;
 
-export function toChangeEvent(r: ChangeRecord): ChangeEvent {
+function toChangeEvent(r: ChangeRecord): ChangeEvent {
   return {
     pos: r._id,
     type: r.type,

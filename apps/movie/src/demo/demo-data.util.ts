@@ -4,12 +4,12 @@
  * genres and dislikes two others, so recommendations differ between users. The demo users exist
  * only as ids on ratings: they have no accounts in the user service.
  */
-export interface DemoGenre {
+interface DemoGenre {
   name: string;
   description: string;
 }
 
-export interface DemoMovie {
+interface DemoMovie {
   name: string;
   url: string;
   coverImage: string;
@@ -18,19 +18,19 @@ export interface DemoMovie {
   year: number;
 }
 
-export interface DemoRating {
+interface DemoRating {
   movie: number;
   userId: string;
   score: number;
 }
 
-export interface DemoData {
+interface DemoData {
   genres: DemoGenre[];
   movies: DemoMovie[];
   ratings: DemoRating[];
 }
 
-export const DEMO_SEED = 20240607;
+const DEMO_SEED = 20240607;
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG, deterministic for a given seed. */
 export function mulberry32(seed: number): () => number {

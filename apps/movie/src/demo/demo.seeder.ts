@@ -9,7 +9,7 @@ import { RatingsRepository } from '../ratings/ratings.repository';
 import { generateDemoData } from './demo-data.util';
 
 /** Demo data loads by itself on an empty database in development, or whenever DEMO_DATA=true. */
-export function demoAutoload(config: AppConfig): boolean {
+function demoAutoload(config: AppConfig): boolean {
   return config.demoData === 'true' || (config.demoData === 'auto' && config.env === 'development');
 }
 

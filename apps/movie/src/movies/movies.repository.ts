@@ -7,7 +7,7 @@ import { WriteGate } from '../database/write-gate.service';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search.util';
 
-export type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
+type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
 
 /** Answers compute the average from sum and count; the stored copy (and when it was computed) only serve the write path. */
 const ANSWERED = { averageRating: 0, ratingsReadAt: 0 } as const;

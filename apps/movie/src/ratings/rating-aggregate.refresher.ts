@@ -12,7 +12,7 @@ interface Waiter {
 }
 
 /** What one rating write changed: the sum of scores and the number of ratings. */
-export interface RatingDelta {
+interface RatingDelta {
   sum: number;
   count: number;
 }

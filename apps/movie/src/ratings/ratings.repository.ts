@@ -9,7 +9,7 @@ import { WriteBatcher } from '../database/write-batcher.util';
 import { Rating, RatingRecord } from './rating.schema';
 
 /** A rating's _id derived from its movie and user (first 12 bytes of a SHA-1), so one user's rating is found by _id. */
-export function ratingId(movieId: string, userId: string): Types.ObjectId {
+function ratingId(movieId: string, userId: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha1').update(`${movieId}:${userId}`).digest().subarray(0, 12));
 }
 

@@ -16,7 +16,7 @@ function raterId(actor: Principal): string {
   return assertObjectId(actor.id);
 }
 
-export function toRatingDto(r: RatingRecord): RatingDto {
+function toRatingDto(r: RatingRecord): RatingDto {
   return {
     movieId: String(r.movieId),
     userId: r.userId,

@@ -19,7 +19,7 @@ export interface Neighbour {
   similarity: number;
 }
 
-export interface PopularPick {
+interface PopularPick {
   movieId: string;
   score: number;
 }
@@ -45,7 +45,7 @@ export interface Recommendation {
 }
 
 /** Scores above this count as "liked" when scoring a user's neighbours; below it as disliked. */
-export const NEUTRAL_SCORE = 3;
+const NEUTRAL_SCORE = 3;
 
 export function buildItemCf(ratings: readonly RatingTuple[], k: number): CfModel {
   const movieIndex = new Map<string, number>();

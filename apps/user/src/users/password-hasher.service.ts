@@ -5,7 +5,7 @@ import { hash, Options, verify } from '@node-rs/argon2';
  * argon2id at OWASP's minimum (19 MiB, 2 iterations, parallelism 1). `hash` and `verify` run on
  * the libuv thread pool, so the event loop stays free while a password is checked.
  */
-export const ARGON2_OPTIONS: Options = {
+const ARGON2_OPTIONS: Options = {
   // Algorithm.Argon2id; the enum is a `const enum` that a transpile-only build cannot inline.
   algorithm: 2,
   memoryCost: 19456,

@@ -33,7 +33,7 @@ const toRecord = (doc: LeanUser): UserRecord => ({
 });
 
 /** Regex metacharacters in a search prefix are matched literally. */
-export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The username belongs to another account, in any case (the unique index on usernameLower said so). */
 export class UsernameTakenError extends Error {

@@ -9,7 +9,7 @@ import { UserChanges, UsernameTakenError, UserRecord, UsersRepository } from './
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';
 
-export function toUserDto(user: UserRecord): UserDto {
+function toUserDto(user: UserRecord): UserDto {
   return {
     id: user.id,
     username: user.username,

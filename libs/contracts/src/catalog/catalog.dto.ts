@@ -20,8 +20,8 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const trimAll = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
-export const MOVIE_SORT_FIELDS = ['name', 'year', 'averageRating', 'createdAt'] as const;
-export const MOVIE_SORTS = MOVIE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
+const MOVIE_SORT_FIELDS = ['name', 'year', 'averageRating', 'createdAt'] as const;
+const MOVIE_SORTS = MOVIE_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
 
 export class MovieDto {
   @ApiProperty({ example: '665f1c2ab3e4d5f6a7b8c9d0' }) id!: string;

@@ -6,7 +6,7 @@ export function bayesianAverage(sum: number, count: number, globalMean: number, 
   return (priorWeight * globalMean + sum) / (priorWeight + count);
 }
 
-export interface RatingTally {
+interface RatingTally {
   sum: number;
   count: number;
 }

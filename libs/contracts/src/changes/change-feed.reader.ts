@@ -2,7 +2,7 @@ import { CHANGE_FEED_OVERLAP_MS, positionAt, positionTime } from './change-posit
 import { ChangeEvent, ChangesPage } from './changes.payloads';
 
 /** Any feed read by position: the movie service's changes, the user service's security events, the auth service's revocations. */
-export interface FeedEvent {
+interface FeedEvent {
   pos: string;
 }
 
@@ -14,7 +14,7 @@ export interface FeedPage<E extends FeedEvent = ChangeEvent> {
   horizon: ChangesPage['horizon'];
 }
 
-export interface ChangeFeedReaderOptions<E extends FeedEvent = ChangeEvent> {
+interface ChangeFeedReaderOptions<E extends FeedEvent = ChangeEvent> {
   /**
    * How far back each round re-reads: positions are taken by concurrent writers just before their insert, so an
    * event may become visible after a later one. Re-reading this window (and dropping what was delivered) catches it.
