@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
@@ -18,7 +17,6 @@ export class MovieModule {
       module: MovieModule,
       imports: [
         ...serviceBaseImports('movie', config),
-        ScheduleModule.forRoot(),
         TokenModule,
         // Only for reading the auth service's revocations (every verifier does; docs/services.md).
         ResilienceModule.forServices(['auth']),

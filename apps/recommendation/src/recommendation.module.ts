@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ScheduleModule } from '@nestjs/schedule';
 import { revocationsFromAuthService, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
@@ -21,7 +20,6 @@ export class RecommendationModule {
       module: RecommendationModule,
       imports: [
         ...serviceBaseImports('recommendation', config),
-        ScheduleModule.forRoot(),
         TokenModule,
         // auth: only to read its revocations (every verifier does; docs/services.md).
         ResilienceModule.forServices(['movie', 'auth']),

@@ -1,5 +1,6 @@
 import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 import { AppConfig, ConfigModule, ServiceName } from '@app/config';
@@ -12,9 +13,15 @@ import { InFlightTracker } from './in-flight.interceptor';
 import { ReadinessModule } from './readiness.module';
 import { ReadinessService } from './readiness.service';
 
-/** What every service's root module imports: its config, logger, own database and readiness (terminus). */
+/** What every service's root module imports: its config, logger, own database, readiness (terminus) and timers (@nestjs/schedule). */
 export function serviceBaseImports(service: ServiceName, config: AppConfig): (DynamicModule | Type)[] {
-  return [ConfigModule.forRoot(config), ObservabilityModule.forRoot(config), DatabaseModule.forService(service), ReadinessModule];
+  return [
+    ConfigModule.forRoot(config),
+    ObservabilityModule.forRoot(config),
+    DatabaseModule.forService(service),
+    ReadinessModule,
+    ScheduleModule.forRoot(),
+  ];
 }
 
 export interface RunningService {

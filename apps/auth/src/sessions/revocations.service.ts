@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { RevocationFollower } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FeedPage, positionAt, RevocationEvent, SecurityEvent } from '@app/contracts';
@@ -23,9 +24,8 @@ export async function readRevocations(
  * role). Every verifier reads it by position (RevocationFollower); this instance right after it appended.
  */
 @Injectable()
-export class RevocationsService implements OnModuleInit, OnModuleDestroy {
+export class RevocationsService {
   private readonly logger = new Logger('Revocations');
-  private cleanup?: NodeJS.Timeout;
 
   constructor(
     private readonly revocations: RevocationsRepository,
@@ -34,13 +34,11 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.cleanup = setInterval(() => void this.revocations.deleteExpired(new Date()).catch(() => undefined), CLEANUP_EVERY_MS);
-    this.cleanup.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.cleanup);
+  @Interval(CLEANUP_EVERY_MS)
+  async deleteExpired(): Promise<void> {
+    await this.revocations
+      .deleteExpired(new Date())
+      .catch((err: Error) => this.logger.warn(`removing expired revocations failed: ${err.message}`));
   }
 
   /** Every access token of the session stops working (its refresh tokens are revoked by the caller). */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { Interval } from '@nestjs/schedule';
 import { TokenVerifier } from '@app/auth';
 import { AppError } from '@app/common';
 import { APP_CONFIG, AppConfig, DEV_JWT_SECRET } from '@app/config';
@@ -17,9 +18,8 @@ const invalidRefreshToken = () => AppError.unauthorized('Invalid or expired refr
 
 /** Logins, refresh-token rotation with reuse detection, logout. */
 @Injectable()
-export class TokensService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TokensService implements OnApplicationBootstrap {
   private readonly logger = new Logger(TokensService.name);
-  private cleanup?: NodeJS.Timeout;
 
   constructor(
     private readonly tokens: RefreshTokensRepository,
@@ -34,12 +34,13 @@ export class TokensService implements OnApplicationBootstrap, OnApplicationShutd
     if (this.config.jwt.secret === DEV_JWT_SECRET) {
       this.logger.warn('Signing tokens with the development default JWT secret: set JWT_SECRET');
     }
-    this.cleanup = setInterval(() => void this.tokens.deleteExpired(new Date()).catch(() => undefined), CLEANUP_INTERVAL_MS);
-    this.cleanup.unref();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.cleanup);
+  @Interval(CLEANUP_INTERVAL_MS)
+  async deleteExpired(): Promise<void> {
+    await this.tokens
+      .deleteExpired(new Date())
+      .catch((err: Error) => this.logger.warn(`removing expired refresh tokens failed: ${err.message}`));
   }
 
   async login(input: LoginPayload): Promise<TokenPair> {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FeedPage, positionAt, SecurityEvent, SecurityEventType, UserRole } from '@app/contracts';
 import { SecurityEventsRepository } from './security-events.repository';
@@ -12,10 +13,9 @@ const TRIM_EVERY_MS = 60 * 60 * 1000;
  * long as a refresh token lives, so an auth instance that starts later still learns of every change that matters.
  */
 @Injectable()
-export class SecurityEventsService implements OnModuleInit, OnModuleDestroy {
+export class SecurityEventsService {
   private readonly logger = new Logger('SecurityEvents');
   private readonly retentionMs: number;
-  private trimTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly events: SecurityEventsRepository,
@@ -24,17 +24,11 @@ export class SecurityEventsService implements OnModuleInit, OnModuleDestroy {
     this.retentionMs = config.jwt.refreshTtlDays * DAY_MS;
   }
 
-  onModuleInit(): void {
-    this.trimTimer = setInterval(() => {
-      this.events
-        .trimBefore(positionAt(Date.now() - this.retentionMs))
-        .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
-    }, TRIM_EVERY_MS);
-    this.trimTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.trimTimer);
+  @Interval(TRIM_EVERY_MS)
+  async trim(): Promise<void> {
+    await this.events
+      .trimBefore(positionAt(Date.now() - this.retentionMs))
+      .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
   }
 
   /** Call after the change is stored: sessions that started before now are affected. */
