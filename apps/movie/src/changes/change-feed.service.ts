@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { CHANGE_FEED_OVERLAP_MS, ChangeEvent, ChangesPage, ChangeType, FeedPositions, positionAt } from '@app/contracts';
 import { WriteBatcher } from '../database/write-batcher.util';
-import { Change, ChangeRecord } from './change.schema';
+import { ChangeEntity } from './change.entity';
 import { ChangesRepository } from './changes.repository';
 
 /** A reader further behind than this resyncs (full rebuild); keeps the feed small, which FerretDB reads by scanning. */
@@ -11,16 +11,7 @@ const CHANGE_RETENTION_MS = 15 * 60_000;
 const TRIM_EVERY_MS = 60_000;
 const MAX_BATCH = 500;
 
-function toChangeEvent(r: ChangeRecord): ChangeEvent {
-  return {
-    pos: r._id,
-    type: r.type,
-    movieId: r.movieId,
-    ...(r.userId !== undefined && r.userId !== null ? { userId: r.userId } : {}),
-    ...(r.score !== undefined && r.score !== null ? { score: r.score } : {}),
-    at: new Date(r.at).toISOString(),
-  };
-}
+const toChangeEvent = (c: ChangeEntity): ChangeEvent => ({ ...c, at: new Date(c.at).toISOString() });
 
 /**
  * Appends every change of a movie or rating to the feed, after the change itself is stored: an acknowledged change
@@ -31,7 +22,7 @@ function toChangeEvent(r: ChangeRecord): ChangeEvent {
 export class ChangeFeedService {
   private readonly logger = new Logger('ChangeFeed');
   private readonly positions = new FeedPositions(randomBytes(4).toString('hex'));
-  private readonly appends = new WriteBatcher<Change>(MAX_BATCH, (batch) => this.append(batch));
+  private readonly appends = new WriteBatcher<ChangeEntity>(MAX_BATCH, (batch) => this.append(batch));
 
   constructor(private readonly changes: ChangesRepository) {}
 
@@ -47,16 +38,19 @@ export class ChangeFeedService {
    * insertMany while the previous one runs): FerretDB on SQLite takes one batch far faster than many single inserts.
    */
   record(type: ChangeType, movieId: string, rating?: { userId: string; score?: number }): Promise<void> {
-    return this.appends.add({ _id: this.nextPosition(), type, movieId, userId: rating?.userId, score: rating?.score, at: new Date() });
+    const change: ChangeEntity = { pos: this.nextPosition(), type, movieId, at: new Date() };
+    if (rating) change.userId = rating.userId;
+    if (rating?.score !== undefined) change.score = rating.score;
+    return this.appends.add(change);
   }
 
-  private async append(batch: Change[]): Promise<void[]> {
+  private async append(batch: ChangeEntity[]): Promise<void[]> {
     await this.changes.appendMany(batch);
     // Readers re-read one overlap window; events stored later than half of it after their position get a fresh one too.
     const late = batch.filter((c) => Date.now() - c.at.getTime() > CHANGE_FEED_OVERLAP_MS / 2);
     if (late.length) {
       this.logger.warn(`slow change-feed insert: ${late.length} events appended again with fresh positions`);
-      await this.changes.appendMany(late.map((c) => ({ ...c, _id: this.nextPosition() })));
+      await this.changes.appendMany(late.map((c) => ({ ...c, pos: this.nextPosition() })));
     }
     return batch.map(() => undefined);
   }

@@ -23,6 +23,4 @@ export class Change {
   at: Date;
 }
 
-export type ChangeRecord = Change;
-
 export const ChangeSchema = SchemaFactory.createForClass(Change);

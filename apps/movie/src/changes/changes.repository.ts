@@ -2,7 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model } from 'mongoose';
 import { WriteGate } from '../database/write-gate.service';
-import { Change, ChangeRecord } from './change.schema';
+import { ChangeEntity } from './change.entity';
+import { Change } from './change.schema';
+
+/** The position is the document's `_id`, so reading in order is a primary-key range. */
+const toDocument = ({ pos, ...rest }: ChangeEntity): Change => ({ _id: pos, ...rest });
+
+function toEntity(r: Change): ChangeEntity {
+  return {
+    pos: r._id,
+    type: r.type,
+    movieId: r.movieId,
+    ...(r.userId !== undefined && r.userId !== null ? { userId: r.userId } : {}),
+    ...(r.score !== undefined && r.score !== null ? { score: r.score } : {}),
+    at: r.at,
+  };
+}
 
 @Injectable()
 export class ChangesRepository {
@@ -11,13 +26,13 @@ export class ChangesRepository {
     private readonly writes: WriteGate,
   ) {}
 
-  async appendMany(changes: Change[]): Promise<void> {
-    await this.writes.run(() => this.model.insertMany(changes, { lean: true }));
+  async appendMany(changes: ChangeEntity[]): Promise<void> {
+    await this.writes.run(() => this.model.insertMany(changes.map(toDocument), { lean: true }));
   }
 
-  after(after: string | undefined, limit: number): Promise<ChangeRecord[]> {
+  async after(after: string | undefined, limit: number): Promise<ChangeEntity[]> {
     const filter = after === undefined ? {} : { _id: mongoose.trusted({ $gt: after }) };
-    return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<ChangeRecord[]>().exec();
+    return (await this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<Change[]>().exec()).map(toEntity);
   }
 
   async trimBefore(pos: string): Promise<number> {

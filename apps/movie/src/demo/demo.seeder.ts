@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Types } from 'mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { SeedResult } from '@app/contracts';
 import { GenresRepository } from '../genres/genres.repository';
 import { MoviesRepository } from '../movies/movies.repository';
-import { averageOf } from '../movies/movie-rating.util';
 import { RatingsRepository } from '../ratings/ratings.repository';
 import { generateDemoData } from './demo-data.util';
 
@@ -41,12 +39,10 @@ export class DemoSeeder implements OnApplicationBootstrap {
       sums[r.movie] += r.score;
       counts[r.movie]++;
     }
-    const created = await this.movies.insertMany(
-      data.movies.map((m, i) => ({ ...m, ratingSum: sums[i], ratingCount: counts[i], averageRating: averageOf(sums[i], counts[i]) })),
-    );
+    const created = await this.movies.insertMany(data.movies.map((m, i) => ({ ...m, ratingSum: sums[i], ratingCount: counts[i] })));
     const ratings = await this.ratings.insertMany(
       data.ratings.map((r) => ({
-        movieId: new Types.ObjectId(String(created[r.movie]._id)),
+        movieId: created[r.movie].id,
         userId: r.userId,
         score: r.score,
         comment: '',

@@ -1,23 +1,23 @@
 import type { MovieDto, MovieV1Dto } from '@app/contracts';
 import { averageOf } from './movie-rating.util';
-import type { MovieRecord } from './movie.schema';
+import type { MovieEntity, MovieV1Entity } from './movie.entity';
 
-export function toMovieDto(doc: MovieRecord): MovieDto {
+export function toMovieDto(movie: MovieEntity): MovieDto {
   return {
-    id: String(doc._id),
-    name: doc.name,
-    url: doc.url ?? '',
-    coverImage: doc.coverImage ?? '',
-    description: doc.description ?? '',
-    genres: doc.genres ?? [],
-    year: doc.year ?? null,
-    averageRating: averageOf(doc.ratingSum ?? 0, doc.ratingCount ?? 0),
-    ratingCount: doc.ratingCount ?? 0,
-    createdAt: new Date(doc.createdAt).toISOString(),
-    updatedAt: new Date(doc.updatedAt).toISOString(),
+    id: movie.id,
+    name: movie.name,
+    url: movie.url,
+    coverImage: movie.coverImage,
+    description: movie.description,
+    genres: movie.genres,
+    year: movie.year,
+    averageRating: averageOf(movie.ratingSum, movie.ratingCount),
+    ratingCount: movie.ratingCount,
+    createdAt: new Date(movie.createdAt).toISOString(),
+    updatedAt: new Date(movie.updatedAt).toISOString(),
   };
 }
 
-export function toMovieV1Dto(doc: Pick<MovieRecord, '_id' | 'name' | 'url' | 'coverImage' | 'description'>): MovieV1Dto {
-  return { id: String(doc._id), name: doc.name, url: doc.url ?? '', coverImage: doc.coverImage ?? '', description: doc.description ?? '' };
+export function toMovieV1Dto(movie: MovieV1Entity): MovieV1Dto {
+  return { id: movie.id, name: movie.name, url: movie.url, coverImage: movie.coverImage, description: movie.description };
 }

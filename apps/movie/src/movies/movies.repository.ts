@@ -4,10 +4,28 @@ import mongoose, { Model, QueryFilter } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
 import { averageOf } from './movie-rating.util';
 import { WriteGate } from '../database/write-gate.service';
+import { MovieEntity, MovieV1Entity, NewMovie } from './movie.entity';
 import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search.util';
 
-type NewMovie = Omit<Movie, 'averageRating'> & { averageRating?: number };
+/** The database's document as the service's movie: the `_id` becomes a string id, missing fields their defaults. */
+function toEntity(r: MovieRecord): MovieEntity {
+  return {
+    id: String(r._id),
+    name: r.name,
+    url: r.url ?? '',
+    coverImage: r.coverImage ?? '',
+    description: r.description ?? '',
+    genres: r.genres ?? [],
+    year: r.year ?? null,
+    ratingSum: r.ratingSum ?? 0,
+    ratingCount: r.ratingCount ?? 0,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+const toEntityOrNull = (r: MovieRecord | null): MovieEntity | null => (r ? toEntity(r) : null);
 
 /** Answers compute the average from sum and count; the stored copy (and when it was computed) only serve the write path. */
 const ANSWERED = { averageRating: 0, ratingsReadAt: 0 } as const;
@@ -21,7 +39,7 @@ export class MoviesRepository {
     private readonly writes: WriteGate,
   ) {}
 
-  async page(query: MovieQueryDto): Promise<{ items: MovieRecord[]; total: number }> {
+  async page(query: MovieQueryDto): Promise<{ items: MovieEntity[]; total: number }> {
     const filter: QueryFilter<Movie> = {};
     if (query.genre) filter.genres = query.genre;
     if (query.q) filter.name = titleMatcher(query.q);
@@ -39,16 +57,23 @@ export class MoviesRepository {
         .exec(),
       this.model.countDocuments(filter).exec(),
     ]);
-    return { items, total };
+    return { items: items.map(toEntity), total };
   }
 
   /** Every movie with only the v1 fields. */
-  allV1(): Promise<Pick<MovieRecord, '_id' | 'name' | 'url' | 'coverImage' | 'description'>[]> {
-    return this.model.find({}, V1_FIELDS).sort({ _id: 1 }).lean<MovieRecord[]>().exec();
+  async allV1(): Promise<MovieV1Entity[]> {
+    const rows = await this.model.find({}, V1_FIELDS).sort({ _id: 1 }).lean<MovieRecord[]>().exec();
+    return rows.map((r) => ({
+      id: String(r._id),
+      name: r.name,
+      url: r.url ?? '',
+      coverImage: r.coverImage ?? '',
+      description: r.description ?? '',
+    }));
   }
 
-  findById(id: string): Promise<MovieRecord | null> {
-    return this.model.findById(id, ANSWERED).lean<MovieRecord>().exec();
+  async findById(id: string): Promise<MovieEntity | null> {
+    return toEntityOrNull(await this.model.findById(id, ANSWERED).lean<MovieRecord>().exec());
   }
 
   async exists(id: string): Promise<boolean> {
@@ -56,21 +81,28 @@ export class MoviesRepository {
   }
 
   /** One _id lookup each: FerretDB 1.x answers `_id` equality from its primary key but scans the table for `$in`. */
-  async findByIds(ids: string[]): Promise<MovieRecord[]> {
-    const found = await Promise.all(ids.map((id) => this.model.findById(id).lean<MovieRecord>().exec()));
-    return found.filter((m): m is MovieRecord => m !== null);
+  async findByIds(ids: string[]): Promise<MovieEntity[]> {
+    const found = await Promise.all(ids.map((id) => this.model.findById(id, ANSWERED).lean<MovieRecord>().exec()));
+    return found.filter((m): m is MovieRecord => m !== null).map(toEntity);
   }
 
   /** Movies with at least one rating, and the newest unrated ones to fill up short lists. */
-  rated(): Promise<MovieRecord[]> {
-    return this.model
-      .find({ ratingCount: mongoose.trusted({ $gt: 0 }) })
+  async rated(): Promise<MovieEntity[]> {
+    const rows = await this.model
+      .find({ ratingCount: mongoose.trusted({ $gt: 0 }) }, ANSWERED)
       .lean<MovieRecord[]>()
       .exec();
+    return rows.map(toEntity);
   }
 
-  newestUnrated(limit: number): Promise<MovieRecord[]> {
-    return this.model.find({ ratingCount: 0 }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<MovieRecord[]>().exec();
+  async newestUnrated(limit: number): Promise<MovieEntity[]> {
+    const rows = await this.model
+      .find({ ratingCount: 0 }, ANSWERED)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<MovieRecord[]>()
+      .exec();
+    return rows.map(toEntity);
   }
 
   async existsByName(name: string): Promise<boolean> {
@@ -81,18 +113,19 @@ export class MoviesRepository {
     return this.model.estimatedDocumentCount().exec();
   }
 
-  async create(movie: CreateMovieDto): Promise<MovieRecord> {
+  async create(movie: CreateMovieDto): Promise<MovieEntity> {
     const created = await this.model.create({ ...movie, year: movie.year ?? null });
-    return created.toObject() as unknown as MovieRecord;
+    return toEntity(created.toObject() as unknown as MovieRecord);
   }
 
-  async insertMany(movies: NewMovie[]): Promise<MovieRecord[]> {
-    const created = await this.model.insertMany(movies);
-    return created.map((doc) => doc.toObject() as unknown as MovieRecord);
+  /** Movies that carry their rating aggregates already (the demo catalog); the stored average follows from them. */
+  async insertMany(movies: NewMovie[]): Promise<MovieEntity[]> {
+    const created = await this.model.insertMany(movies.map((m) => ({ ...m, averageRating: averageOf(m.ratingSum, m.ratingCount) })));
+    return created.map((doc) => toEntity(doc.toObject() as unknown as MovieRecord));
   }
 
-  update(id: string, patch: UpdateMovieDto): Promise<MovieRecord | null> {
-    return this.model.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean<MovieRecord>().exec();
+  async update(id: string, patch: UpdateMovieDto): Promise<MovieEntity | null> {
+    return toEntityOrNull(await this.model.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean<MovieRecord>().exec());
   }
 
   async delete(id: string): Promise<boolean> {

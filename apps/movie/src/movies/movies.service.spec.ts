@@ -2,21 +2,24 @@ import { AppError } from '@app/common';
 import type { ChangeFeedService } from '../changes/change-feed.service';
 import type { GenresService } from '../genres/genres.service';
 import { MovieLifecycle } from './movie-lifecycle.service';
-import type { MovieRecord } from './movie.schema';
+import type { MovieEntity } from './movie.entity';
 import type { MoviesRepository } from './movies.repository';
 import { MoviesService } from './movies.service';
 
 let next = 0;
-const movie = (name: string, ratingSum = 0, ratingCount = 0): MovieRecord =>
-  ({
-    _id: (++next).toString(16).padStart(24, '0'),
-    name,
-    genres: [],
-    ratingSum,
-    ratingCount,
-    createdAt: new Date(2026, 0, next),
-    updatedAt: new Date(2026, 0, next),
-  }) as unknown as MovieRecord;
+const movie = (name: string, ratingSum = 0, ratingCount = 0): MovieEntity => ({
+  id: (++next).toString(16).padStart(24, '0'),
+  name,
+  url: '',
+  coverImage: '',
+  description: '',
+  genres: [],
+  year: null,
+  ratingSum,
+  ratingCount,
+  createdAt: new Date(2026, 0, next),
+  updatedAt: new Date(2026, 0, next),
+});
 
 /** The service's rules with its repository and neighbours mocked; the database is covered by the e2e suites. */
 describe('MoviesService', () => {
@@ -28,7 +31,7 @@ describe('MoviesService', () => {
 
   beforeEach(() => {
     repo = {
-      create: jest.fn(async (m: Partial<MovieRecord>) => ({ ...movie(m.name!), ...m })),
+      create: jest.fn(async (m: Partial<MovieEntity>) => ({ ...movie(m.name!), ...m })),
       update: jest.fn(async () => null),
       delete: jest.fn(async () => false),
       rated: jest.fn(async () => []),
@@ -83,7 +86,7 @@ describe('MoviesService', () => {
     const fresh = movie('Fresh');
     repo.rated.mockResolvedValue([one, poor, many]);
     repo.newestUnrated.mockResolvedValue([fresh]);
-    const picks = await service.popular(4, [String(poor._id)]);
+    const picks = await service.popular(4, [poor.id]);
     expect(picks.map((p) => p.movie.name)).toEqual(['Many 4.5', 'One 5', 'Fresh']);
     expect(picks[2].score).toBe(0);
   });

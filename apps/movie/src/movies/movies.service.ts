@@ -34,7 +34,7 @@ export class MoviesService {
   async create(dto: CreateMovieDto): Promise<MovieDto> {
     await this.genres.assertExist(dto.genres);
     const created = await this.movies.create({ ...dto, genres: dto.genres ? [...new Set(dto.genres)] : [] });
-    await this.feed.record('movie.created', String(created._id));
+    await this.feed.record('movie.created', created.id);
     return toMovieDto(created);
   }
 
@@ -64,15 +64,13 @@ export class MoviesService {
   async popular(limit: number, exclude: string[] = []): Promise<ScoredMovie[]> {
     const skip = new Set(exclude);
     const rated = await this.movies.rated();
-    const ranked = rankByPopularity(rated, (m) => ({ sum: m.ratingSum, count: m.ratingCount })).filter(
-      (r) => !skip.has(String(r.item._id)),
-    );
+    const ranked = rankByPopularity(rated, (m) => ({ sum: m.ratingSum, count: m.ratingCount })).filter((r) => !skip.has(r.item.id));
     const picks: ScoredMovie[] = ranked.slice(0, limit).map((r) => ({ movie: toMovieDto(r.item), score: r.score }));
     if (picks.length < limit) {
       const fill = await this.movies.newestUnrated(limit - picks.length + skip.size);
       for (const m of fill) {
         if (picks.length >= limit) break;
-        if (!skip.has(String(m._id))) picks.push({ movie: toMovieDto(m), score: 0 });
+        if (!skip.has(m.id)) picks.push({ movie: toMovieDto(m), score: 0 });
       }
     }
     return picks;

@@ -120,7 +120,7 @@ export class RatingAggregateRefresher implements OnModuleDestroy {
       const readAt = new Date();
       const movie = await this.movies.findById(movieId);
       if (!movie) return;
-      await this.movies.setRatingAggregate(movieId, (movie.ratingSum ?? 0) + delta.sum, (movie.ratingCount ?? 0) + delta.count, readAt);
+      await this.movies.setRatingAggregate(movieId, movie.ratingSum + delta.sum, movie.ratingCount + delta.count, readAt);
     } catch (err) {
       // The ratings are stored; the settle pass recomputes.
       this.logger.warn(`updating the ratings of movie ${movieId} failed: ${(err as Error).message}`);

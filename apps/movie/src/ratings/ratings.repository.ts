@@ -6,6 +6,7 @@ import { AppError } from '@app/common';
 import { WriteGate } from '../database/write-gate.service';
 import { isDuplicateKey } from '@app/database';
 import { WriteBatcher } from '../database/write-batcher.util';
+import { NewRating, RatingEntity, RatingScore } from './rating.entity';
 import { Rating, RatingRecord } from './rating.schema';
 
 /** A rating's _id derived from its movie and user (first 12 bytes of a SHA-1), so one user's rating is found by _id. */
@@ -14,6 +15,23 @@ function ratingId(movieId: string, userId: string): Types.ObjectId {
 }
 
 const INSERT_BATCH = 500;
+/** What exports and batch jobs read of a rating. */
+const SCORE_FIELDS = { movieId: 1, userId: 1, score: 1 } as const;
+
+function toEntity(r: RatingRecord): RatingEntity {
+  return {
+    movieId: String(r.movieId),
+    userId: r.userId,
+    score: r.score,
+    comment: r.comment ?? '',
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+const toEntityOrNull = (r: RatingRecord | null): RatingEntity | null => (r ? toEntity(r) : null);
+
+const toScore = (r: RatingRecord): RatingScore => ({ id: String(r._id), movieId: String(r.movieId), userId: r.userId, score: r.score });
 
 interface WriteFailure {
   index: number;
@@ -37,7 +55,7 @@ export class RatingsRepository {
    * FerretDB 1.x does without scanning the table. The unique index settles two first ratings of the same pair (the
    * second replaces the first), and a rating stored before ids were derived is found by movie and user.
    */
-  async upsert(movieId: string, userId: string, score: number, comment: string, now: Date): Promise<RatingRecord | null> {
+  async upsert(movieId: string, userId: string, score: number, comment: string, now: Date): Promise<RatingEntity | null> {
     const _id = ratingId(movieId, userId);
     if (await this.insertNew({ _id, movieId: new Types.ObjectId(movieId), userId, score, comment, createdAt: now, updatedAt: now }))
       return null;
@@ -51,7 +69,7 @@ export class RatingsRepository {
           .exec(),
       ));
     if (!before) throw AppError.conflict('The rating changed meanwhile, try again');
-    return before;
+    return toEntity(before);
   }
 
   /** Resolves true when the rating was inserted, false when one of the pair exists. */
@@ -91,7 +109,7 @@ export class RatingsRepository {
     return { sum, count: rows.length };
   }
 
-  async remove(movieId: string, userId: string): Promise<RatingRecord | null> {
+  async remove(movieId: string, userId: string): Promise<RatingEntity | null> {
     const removed = await this.writes.run(() =>
       this.model
         .findOneAndDelete({ _id: ratingId(movieId, userId) })
@@ -99,14 +117,16 @@ export class RatingsRepository {
         .exec(),
     );
     // A rating stored before ids were derived has a random _id.
-    return removed ?? this.writes.run(() => this.model.findOneAndDelete({ movieId, userId }).lean<RatingRecord>().exec());
+    return toEntityOrNull(
+      removed ?? (await this.writes.run(() => this.model.findOneAndDelete({ movieId, userId }).lean<RatingRecord>().exec())),
+    );
   }
 
   async removeAllOfMovie(movieId: string): Promise<number> {
     return (await this.model.deleteMany({ movieId }).exec()).deletedCount;
   }
 
-  async page(movieId: string, page: number, limit: number): Promise<{ items: RatingRecord[]; total: number }> {
+  async page(movieId: string, page: number, limit: number): Promise<{ items: RatingEntity[]; total: number }> {
     const [items, total] = await Promise.all([
       this.model
         .find({ movieId })
@@ -117,31 +137,30 @@ export class RatingsRepository {
         .exec(),
       this.model.countDocuments({ movieId }).exec(),
     ]);
-    return { items, total };
+    return { items: items.map(toEntity), total };
   }
 
-  ofUser(userId: string): Promise<RatingRecord[]> {
-    return this.model.find({ userId }, { movieId: 1, score: 1 }).limit(10000).lean<RatingRecord[]>().exec();
+  async ofUser(userId: string): Promise<Pick<RatingEntity, 'movieId' | 'score'>[]> {
+    const rows = await this.model.find({ userId }, { movieId: 1, score: 1 }).limit(10000).lean<RatingRecord[]>().exec();
+    return rows.map((r) => ({ movieId: String(r.movieId), score: r.score }));
   }
 
-  /** A page of every rating in _id order, only the fields a batch job needs. */
-  after(after: string | undefined, limit: number): Promise<RatingRecord[]> {
+  /** A page of every rating in id order, only the fields a batch job needs; `after` is the last `id` of the page before. */
+  async after(after: string | undefined, limit: number): Promise<RatingScore[]> {
     const filter = after ? { _id: mongoose.trusted({ $gt: new Types.ObjectId(after) }) } : {};
-    return this.model.find(filter, { movieId: 1, userId: 1, score: 1 }).sort({ _id: 1 }).limit(limit).lean<RatingRecord[]>().exec();
+    const rows = await this.model.find(filter, SCORE_FIELDS).sort({ _id: 1 }).limit(limit).lean<RatingRecord[]>().exec();
+    return rows.map(toScore);
   }
 
-  /** One pass over every rating in natural order, fetched in batches. */
-  scan(batchSize: number): AsyncIterator<RatingRecord> {
-    return this.model
-      .find({}, { movieId: 1, userId: 1, score: 1 })
-      .lean<RatingRecord[]>()
-      .batchSize(batchSize)
-      .cursor()
-      [Symbol.asyncIterator]();
+  /** One pass over every rating in natural order, fetched in batches; `return()` closes the cursor. */
+  async *scan(batchSize: number): AsyncGenerator<RatingScore, void, undefined> {
+    for await (const r of this.model.find({}, SCORE_FIELDS).lean<RatingRecord[]>().batchSize(batchSize).cursor()) {
+      yield toScore(r);
+    }
   }
 
-  async insertMany(ratings: Rating[]): Promise<number> {
-    const docs = ratings.map((r) => ({ ...r, _id: ratingId(String(r.movieId), r.userId) }));
+  async insertMany(ratings: NewRating[]): Promise<number> {
+    const docs = ratings.map((r) => ({ ...r, movieId: new Types.ObjectId(r.movieId), _id: ratingId(r.movieId, r.userId) }));
     return (await this.model.insertMany(docs)).length;
   }
 }

@@ -4,7 +4,7 @@ import type { ChangeFeedService } from '../changes/change-feed.service';
 import { MovieLifecycle } from '../movies/movie-lifecycle.service';
 import type { MoviesRepository } from '../movies/movies.repository';
 import type { RatingAggregateRefresher } from './rating-aggregate.refresher';
-import type { RatingRecord } from './rating.schema';
+import type { RatingEntity } from './rating.entity';
 import type { RatingsRepository } from './ratings.repository';
 import { RatingsService } from './ratings.service';
 
@@ -22,7 +22,7 @@ const U1 = user(1);
 
 /** The service's rules with its repositories mocked; the database behaviour is covered by the e2e suites. */
 describe('RatingsService', () => {
-  let stored: Map<string, RatingRecord>;
+  let stored: Map<string, RatingEntity>;
   let movies: { exists: jest.Mock };
   let ratings: { upsert: jest.Mock; remove: jest.Mock; removeAllOfMovie: jest.Mock; ofUser: jest.Mock };
   let refresh: jest.Mock;
@@ -36,14 +36,7 @@ describe('RatingsService', () => {
     ratings = {
       upsert: jest.fn(async (movieId: string, userId: string, score: number, comment: string, now: Date) => {
         const before = stored.get(userId) ?? null;
-        stored.set(userId, {
-          movieId,
-          userId,
-          score,
-          comment,
-          createdAt: before?.createdAt ?? now,
-          updatedAt: now,
-        } as unknown as RatingRecord);
+        stored.set(userId, { movieId, userId, score, comment, createdAt: before?.createdAt ?? now, updatedAt: now });
         return before;
       }),
       remove: jest.fn(async (_movieId: string, userId: string) => {
@@ -52,7 +45,9 @@ describe('RatingsService', () => {
         return before;
       }),
       removeAllOfMovie: jest.fn(async () => stored.size),
-      ofUser: jest.fn(async (userId: string) => [...stored.values()].filter((r) => r.userId === userId)),
+      ofUser: jest.fn(async (userId: string) =>
+        [...stored.values()].filter((r) => r.userId === userId).map(({ movieId, score }) => ({ movieId, score })),
+      ),
     };
     refresh = jest.fn(async () => undefined);
     record = jest.fn(async () => undefined);

@@ -7,7 +7,7 @@ import { MovieLifecycle } from '../movies/movie-lifecycle.service';
 import { MoviesRepository } from '../movies/movies.repository';
 import { ChangeFeedService } from '../changes/change-feed.service';
 import { RatingAggregateRefresher } from './rating-aggregate.refresher';
-import { RatingRecord } from './rating.schema';
+import { RatingEntity, RatingScore } from './rating.entity';
 import { RatingsRepository } from './ratings.repository';
 
 /** Ratings belong to real users: a service token may read them in bulk but never rate. */
@@ -16,12 +16,12 @@ function raterId(actor: Principal): string {
   return assertObjectId(actor.id);
 }
 
-function toRatingDto(r: RatingRecord): RatingDto {
+function toRatingDto(r: RatingEntity): RatingDto {
   return {
-    movieId: String(r.movieId),
+    movieId: r.movieId,
     userId: r.userId,
     score: r.score,
-    comment: r.comment ?? '',
+    comment: r.comment,
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
   };
@@ -36,7 +36,7 @@ const KNOWN_MOVIE_MS = 100;
 
 @Injectable()
 export class RatingsService implements OnModuleInit {
-  private readonly exports = new Map<string, { cursor: AsyncIterator<RatingRecord>; timer?: NodeJS.Timeout }>();
+  private readonly exports = new Map<string, { cursor: AsyncIterator<RatingScore>; timer?: NodeJS.Timeout }>();
   private readonly knownMovies = new Map<string, { until: number; exists: Promise<boolean> }>();
 
   constructor(
@@ -73,11 +73,7 @@ export class RatingsService implements OnModuleInit {
       this.feed.record(before ? 'rating.changed' : 'rating.inserted', movieId, { userId, score: dto.score }),
       this.aggregates.refresh(movieId, before ? { sum: dto.score - before.score, count: 0 } : { sum: dto.score, count: 1 }),
     ]);
-    return toRatingDto(
-      before
-        ? { ...before, score: dto.score, comment, updatedAt: now }
-        : ({ movieId, userId, score: dto.score, comment, createdAt: now, updatedAt: now } as unknown as RatingRecord),
-    );
+    return toRatingDto({ movieId, userId, score: dto.score, comment, createdAt: before?.createdAt ?? now, updatedAt: now });
   }
 
   async unrate(movieId: string, actor: Principal): Promise<void> {
@@ -120,14 +116,14 @@ export class RatingsService implements OnModuleInit {
   /** A user's own ratings, or anyone's for a service or an admin. */
   async ofUser(userId: string, actor: Principal): Promise<{ movieId: string; score: number }[]> {
     if (actor.role !== 'service' && actor.role !== 'admin' && actor.id !== userId) throw AppError.forbidden();
-    return (await this.ratings.ofUser(userId)).map((r) => ({ movieId: String(r.movieId), score: r.score }));
+    return this.ratings.ofUser(userId);
   }
 
   async export(dto: ExportRatingsPayload): Promise<RatingsExportPage> {
-    const toTuple = (r: RatingRecord): RatingTuple => [String(r.movieId), r.userId, r.score];
+    const toTuple = (r: RatingScore): RatingTuple => [r.movieId, r.userId, r.score];
     if (dto.sorted || dto.after) {
       const rows = await this.ratings.after(dto.after, dto.limit);
-      return { items: rows.map(toTuple), next: rows.length === dto.limit ? String(rows[rows.length - 1]._id) : null, session: null };
+      return { items: rows.map(toTuple), next: rows.length === dto.limit ? rows[rows.length - 1].id : null, session: null };
     }
     const id = dto.session ?? randomUUID();
     const session = dto.session ? this.exports.get(dto.session) : { cursor: this.ratings.scan(dto.limit), timer: undefined };
