@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { lastValueFrom } from 'rxjs';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { connect as natsConnect, NatsConnection } from 'nats';
+import { connect as natsConnect, NatsConnection } from '@nats-io/transport-node';
 import * as contracts from '@app/contracts';
 import { LocalNatsServer, startNatsServer } from '@app/dev-harness';
 import { ServiceCredential, signPacket, SigningSerializer } from '@app/resilience';

@@ -139,6 +139,9 @@ class Lane {
   }
 }
 
+/** What an instance needs of a Nest transport client (Nest's ClientProxy subclasses differ in their event and status types). */
+export type RpcClient = Pick<ClientProxy, 'send' | 'close'>;
+
 /** One instance of a service: its transport client behind one lane (bulkhead -> breaker -> timeout) per operation group. */
 export class InstanceClient {
   private readonly lanes: Record<OperationGroup, Lane>;
@@ -151,7 +154,7 @@ export class InstanceClient {
     readonly service: string,
     readonly id: string,
     readonly spec: InstanceSpec,
-    private readonly proxy: ClientProxy,
+    private readonly proxy: RpcClient,
     private readonly options: ResilienceOptions,
   ) {
     this.logger = new Logger(`Resilience:${service}`);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from 'nats';
+import { Svcm } from '@nats-io/services';
+import { connect } from '@nats-io/transport-node';
 import { waitFor } from '@app/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { LocalNatsServer, startNatsServer } from '@app/dev-harness';
@@ -73,14 +74,15 @@ describe('REGISTRY=nats against a NATS server', () => {
   it('drops an instance that vanishes without a word after expireMs, and ignores bad records with a warning', async () => {
     // A process killed with -9: its NATS connection just drops.
     const nc = await connect({ servers: nats.url });
+    const services = new Svcm(nc);
     const meta = { service: 'movie', instance: 'movie@test:18003', host: '127.0.0.1', port: '18003', weight: '2', version: '1.0.0' };
-    await nc.services.add({ name: natsServiceName(config.nats.subjectPrefix, 'movie'), version: '1.0.0', metadata: meta });
-    await nc.services.add({
+    await services.add({ name: natsServiceName(config.nats.subjectPrefix, 'movie'), version: '1.0.0', metadata: meta });
+    await services.add({
       name: natsServiceName(config.nats.subjectPrefix, 'movie'),
       version: '1.0.0',
       metadata: { ...meta, port: '0' },
     });
-    await nc.services.add({
+    await services.add({
       name: natsServiceName(config.nats.subjectPrefix, 'movie'),
       version: '1.0.0',
       metadata: { ...meta, weight: '0' },

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { networkInterfaces } from 'node:os';
-import { connect, Events, JSONCodec, NatsConnection, RequestStrategy, Service } from 'nats';
+import { Service, Svcm } from '@nats-io/services';
+import { connect, NatsConnection } from '@nats-io/transport-node';
 import type { AppConfig, ServiceName } from '@app/config';
 import { DiscoveryListener, DiscoverySource, RegistryRecord, validateRecord } from './discovery.types';
 import { natsTlsOptions } from './transport.util';
@@ -20,7 +21,6 @@ function leaveSubject(subjectPrefix: string): string {
   return `${subjectPrefix}registry.leave`;
 }
 
-const jc = JSONCodec<unknown>();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function connectInBackground(config: AppConfig, name: string): Promise<NatsConnection> {
@@ -65,14 +65,14 @@ export class NatsDiscovery implements DiscoverySource {
       this.connected = true;
       void (async () => {
         for await (const s of nc.status()) {
-          if (s.type === Events.Disconnect) this.connected = false;
-          else if (s.type === Events.Reconnect) this.connected = true;
+          if (s.type === 'disconnect') this.connected = false;
+          else if (s.type === 'reconnect') this.connected = true;
         }
       })();
       nc.subscribe(leaveSubject(this.config.nats.subjectPrefix), {
         callback: (err, msg) => {
           if (err) return;
-          const body = jc.decode(msg.data) as { id?: unknown };
+          const body = msg.json<{ id?: unknown } | null>();
           if (typeof body?.id === 'string') listener.left(body.id);
         },
       });
@@ -110,7 +110,7 @@ export class NatsDiscovery implements DiscoverySource {
     const maxWait = Math.max(100, Math.min(300, Math.floor(this.config.registry.pollMs / 2)));
     const records: RegistryRecord[] = [];
     try {
-      const answers = await nc.services.client({ strategy: RequestStrategy.Timer, maxWait }).ping();
+      const answers = await new Svcm(nc).client({ strategy: 'timer', maxWait }).ping();
       for await (const raw of answers) {
         const answer = raw as PingAnswer;
         if (!answer.name || !names.has(answer.name)) continue; // another system's service, or not one of ours
@@ -196,7 +196,7 @@ export function announceInstance(config: AppConfig, me: AnnouncedInstance): Anno
     .then(async (conn) => {
       nc = conn;
       if (leaving) return;
-      service = await conn.services.add({
+      service = await new Svcm(conn).add({
         name: natsServiceName(config.nats.subjectPrefix, me.service),
         version: semver(me.version),
         description: `movie platform ${me.service} service`,
@@ -224,7 +224,7 @@ export function announceInstance(config: AppConfig, me: AnnouncedInstance): Anno
       try {
         const id = service?.info().id;
         await service?.stop().catch(() => undefined);
-        if (id) conn.publish(leaveSubject(config.nats.subjectPrefix), jc.encode({ id, service: me.service }));
+        if (id) conn.publish(leaveSubject(config.nats.subjectPrefix), JSON.stringify({ id, service: me.service }));
         // With NATS away a flush would wait for its return: the shutdown does not.
         await Promise.race([conn.flush(), sleep(1000)]);
         logger.log(`left the registry; still serving for ${config.registry.leaveGraceMs} ms`);

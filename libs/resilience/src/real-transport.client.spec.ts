@@ -2,10 +2,12 @@ import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
 import { createServer, Server, Socket } from 'node:net';
+import { lastValueFrom } from 'rxjs';
 import { AppError, ErrorCode, RpcErrorFilter } from '@app/common';
 import { freePort, LocalNatsServer, startNatsServer } from '@app/dev-harness';
-import { InstanceClient } from './instance.client';
-import { NatsClient, NatsServer } from './nats.transport';
+import { neverReachedServer } from './errors.util';
+import { InstanceClient, RpcClient } from './instance.client';
+import { PrefixedClientNats, PrefixedServerNats } from './nats.transport';
 import type { ResilienceOptions } from './resilience-options.types';
 import { ServiceClient } from './service.client';
 
@@ -46,7 +48,7 @@ const PATIENT: ResilienceOptions = { ...OPTIONS, callTimeoutMs: 10_000 };
 
 function clientFor(
   port: number,
-  proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }),
+  proxy: RpcClient = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }),
   options = OPTIONS,
 ): ServiceClient {
   const instance = new InstanceClient('storm', 'storm-1', { host: '127.0.0.1', port, weight: 1 }, proxy, options);
@@ -139,7 +141,7 @@ describe('resilience over the real TCP transport', () => {
       nats = await startNatsServer();
       url = nats.url;
       app = await NestFactory.createMicroservice(StormModule, {
-        strategy: new NatsServer({ servers: [url], queue: 'storm' }, prefix),
+        strategy: new PrefixedServerNats({ servers: [url], queue: 'storm' }, prefix),
         logger: false,
       });
       app.useGlobalFilters(new RpcErrorFilter());
@@ -154,7 +156,7 @@ describe('resilience over the real TCP transport', () => {
     });
 
     it('keeps the breaker closed through 50 not-found replies and still answers', async () => {
-      const client = clientFor(0, new NatsClient([url], prefix), PATIENT);
+      const client = clientFor(0, new PrefixedClientNats({ servers: [url] }, prefix), PATIENT);
       clients.push(client);
       const replies = await Promise.all(Array.from({ length: 50 }, () => client.send('storm.find', {}).catch((e: unknown) => e)));
       for (const reply of replies) expect(reply).toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
@@ -163,13 +165,24 @@ describe('resilience over the real TCP transport', () => {
     });
 
     it('never reaches a service under another subject prefix: NATS says no responders at once', async () => {
-      const client = clientFor(0, new NatsClient([url], `other${process.pid}.`), PATIENT);
+      const client = clientFor(0, new PrefixedClientNats({ servers: [url] }, `other${process.pid}.`), PATIENT);
       clients.push(client);
       await client.send('storm.ok', {}).catch(() => undefined);
       const started = Date.now();
       await expect(client.send('storm.ok', {})).rejects.toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE });
       expect(Date.now() - started).toBeLessThan(PATIENT.callTimeoutMs / 2);
       expect(client.status().instances[0].calls).toMatchObject({ failure: 2, timeout: 0 });
+    });
+
+    it('reports no responders as ENORESPONDERS (not as an empty reply), so that even a write may go to another instance', async () => {
+      const proxy = new PrefixedClientNats({ servers: [url] }, `other${process.pid}.`);
+      try {
+        const err: unknown = await lastValueFrom(proxy.send('storm.ok', {})).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'ENORESPONDERS' });
+        expect(neverReachedServer(err)).toBe(true);
+      } finally {
+        await proxy.close();
+      }
     });
   });
 });

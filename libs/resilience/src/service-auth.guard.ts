@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, KeyObject, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { IncomingRequest, IncomingRequestDeserializer } from '@nestjs/microservices';
+import { IncomingRequest, IncomingRequestDeserializer, Serializer } from '@nestjs/microservices';
 import { AppError, ErrorCode } from '@app/common';
 import { counter } from '@app/observability';
 
@@ -109,12 +109,19 @@ function patternKey(pattern: unknown): string {
   return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
 }
 
-/** Client side (Nest TCP client serializer; the NATS client calls `signPacket` itself): adds the credential to each packet. */
+/**
+ * Client side, as a Nest client's `serializer`: adds the credential to each packet, then hands it to the transport's
+ * own serializer when it has one (NATS: Nest's NatsRecordSerializer, which writes the signed packet as JSON).
+ */
 export class SigningSerializer {
-  constructor(private readonly credential: ServiceCredential) {}
+  constructor(
+    private readonly credential: ServiceCredential,
+    private readonly next?: Serializer<Packet>,
+  ) {}
 
-  serialize(packet: Packet): Packet {
-    return signPacket(this.credential, packet);
+  serialize(packet: Packet): unknown {
+    const signed = signPacket(this.credential, packet);
+    return this.next ? this.next.serialize(signed) : signed;
   }
 }
 

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { ClientProxy, ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
-import type { Msg } from 'nats';
+import type { Msg } from '@nats-io/transport-node';
+import { ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
+// Nest's NATS packet writer (what ClientNats uses by default); not re-exported from the package's root.
+import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer.js';
 import type { AppConfig, ServiceName } from '@app/config';
+import type { RpcClient } from './instance.client';
 import type { InstanceSpec } from './instances.util';
-import { NatsClient, NatsServer } from './nats.transport';
+import { PrefixedClientNats, PrefixedServerNats } from './nats.transport';
 import { ServiceCredential, SigningSerializer, VerifyingDeserializer } from './service-auth.guard';
 
 /** NATS queue group shared by every instance of one service: NATS balances between them. */
@@ -62,7 +65,7 @@ export function serverOptions(config: AppConfig, service: ServiceName, port: num
   const credential = serviceCredential(config);
   if (config.transport === 'nats') {
     return {
-      strategy: new NatsServer(
+      strategy: new PrefixedServerNats(
         {
           servers: [config.nats.url],
           queue: natsQueue(service),
@@ -86,10 +89,18 @@ export function serverOptions(config: AppConfig, service: ServiceName, port: num
   };
 }
 
-export function createProxy(config: AppConfig, instance: InstanceSpec | undefined): ClientProxy {
+export function createProxy(config: AppConfig, instance: InstanceSpec | undefined): RpcClient {
   const credential = serviceCredential(config);
   if (config.transport === 'nats' || !instance) {
-    return new NatsClient([config.nats.url], config.nats.subjectPrefix, { credential, ...natsTlsOptions(config) });
+    return new PrefixedClientNats(
+      {
+        servers: [config.nats.url],
+        name: 'movie-platform-client',
+        serializer: new SigningSerializer(credential, new NatsRecordSerializer()),
+        ...natsTlsOptions(config),
+      },
+      config.nats.subjectPrefix,
+    );
   }
   const tls = tlsMaterial(config);
   return ClientProxyFactory.create({
