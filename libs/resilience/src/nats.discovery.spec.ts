@@ -95,6 +95,25 @@ describe('REGISTRY=nats against a NATS server', () => {
     expect(Date.now() - gone).toBeGreaterThanOrEqual(config.registry.expireMs - config.registry.pollMs);
   });
 
+  it('drops a malformed goodbye from anyone on the NATS server and still honours the next real one', async () => {
+    const stranger = await connect({ servers: nats.url });
+    try {
+      stranger.publish(`${config.nats.subjectPrefix}registry.leave`, 'not json {');
+      stranger.publish(`${config.nats.subjectPrefix}registry.leave`, 'null');
+      await stranger.flush();
+    } finally {
+      await stranger.close();
+    }
+    const a = announceInstance(config, me(18005, 1));
+    await until(() => movies().length === 1, 3000, 'the instance');
+    const started = Date.now();
+    const leaving = a.leave();
+    // By its goodbye, well before it could expire (expireMs - pollMs after its last answer).
+    await until(() => movies().length === 0, 1000, 'the leaving instance to go');
+    expect(Date.now() - started).toBeLessThan(config.registry.expireMs - config.registry.pollMs);
+    await leaving;
+  });
+
   it('keeps the last known instances while NATS is down, and says so', async () => {
     const a = announceInstance(config, me(18004, 1));
     await until(() => movies().length === 1, 3000, 'the instance');

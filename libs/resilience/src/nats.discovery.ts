@@ -72,7 +72,14 @@ export class NatsDiscovery implements DiscoverySource {
       nc.subscribe(leaveSubject(this.config.nats.subjectPrefix), {
         callback: (err, msg) => {
           if (err) return;
-          const body = msg.json<{ id?: unknown } | null>();
+          // Anyone on the NATS server can publish here: a message that is not our JSON is dropped, never thrown into
+          // the client's reader (which would stop this connection, and with it discovery).
+          let body: { id?: unknown } | null = null;
+          try {
+            body = msg.json<{ id?: unknown } | null>();
+          } catch {
+            return;
+          }
           if (typeof body?.id === 'string') listener.left(body.id);
         },
       });
