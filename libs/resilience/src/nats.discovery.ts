@@ -74,7 +74,7 @@ export class NatsDiscovery implements DiscoverySource {
           if (err) return;
           // Anyone on the NATS server can publish here: a message that is not our JSON is dropped, never thrown into
           // the client's reader (which would stop this connection, and with it discovery).
-          let body: { id?: unknown } | null = null;
+          let body: { id?: unknown } | null;
           try {
             body = msg.json<{ id?: unknown } | null>();
           } catch {
