@@ -4,6 +4,7 @@ export * from './health/health.patterns';
 export * from './health/health.payloads';
 export * from './users/users.patterns';
 export * from './users/users.constants';
+export * from './users/users.dto';
 export * from './users/users.payloads';
 export * from './auth/auth.patterns';
 export * from './auth/auth.dto';

@@ -1,7 +1,8 @@
 import { PageQuery } from '@app/common';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CredentialsDto } from '../auth/auth.dto';
-import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE, USER_ROLES, USERNAME_PATTERN, USERNAME_RULE, UserRole } from './users.constants';
+import { SignUpDto, UserChangesDto } from './users.dto';
+import { USER_ROLES, UserRole } from './users.constants';
 
 /** A user as it leaves the user service: never a hash. */
 export interface UserDto {
@@ -13,15 +14,7 @@ export interface UserDto {
 }
 
 /** Self sign-up: no role field, the service always makes a `user`. */
-export class RegisterUserPayload {
-  @IsString()
-  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
-  username: string;
-
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: PASSWORD_RULE })
-  password: string;
-}
+export class RegisterUserPayload extends SignUpDto {}
 
 /** An admin creates an account: a sign-up that may also set the role. */
 export class CreateUserPayload extends RegisterUserPayload {
@@ -30,9 +23,12 @@ export class CreateUserPayload extends RegisterUserPayload {
   role?: UserRole;
 }
 
+/** A user id as the user service hands them out (an ObjectId in hex). */
+const USER_ID = /^[0-9a-f]{24}$/i;
+
 export class UserIdPayload {
   @IsString()
-  @Matches(/^[0-9a-f]{24}$/i, { message: 'Invalid id' })
+  @Matches(USER_ID, { message: 'Invalid id' })
   id: string;
 }
 
@@ -44,26 +40,10 @@ export class ListUsersPayload extends PageQuery {
   q?: string;
 }
 
-export class UpdateUserPayload extends UserIdPayload {
-  @IsOptional()
+export class UpdateUserPayload extends UserChangesDto {
   @IsString()
-  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
-  username?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: PASSWORD_RULE })
-  password?: string;
-
-  @IsOptional()
-  @IsIn(USER_ROLES)
-  role?: UserRole;
-
-  /** Needed when a non-admin changes their own password. */
-  @IsOptional()
-  @IsString()
-  @Length(1, PASSWORD_MAX)
-  currentPassword?: string;
+  @Matches(USER_ID, { message: 'Invalid id' })
+  id: string;
 }
 
 export class VerifyCredentialsPayload extends CredentialsDto {}

@@ -1,17 +1,7 @@
-import { IsString, Length, Matches } from 'class-validator';
-import { CredentialsDto, RefreshTokenPayload, USERNAME_PATTERN, USERNAME_RULE, UserRole } from '@app/contracts';
+import { CredentialsDto, RefreshTokenPayload, SignUpDto, UserRole } from '@app/contracts';
 
-export class RegisterDto {
-  /** 3–64 letters, digits, ".", "_" or "-"; unique regardless of case */
-  @IsString()
-  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
-  username: string;
-
-  /** 8–128 characters */
-  @IsString()
-  @Length(8, 128)
-  password: string;
-}
+/** The sign-up fields, validated at the edge as the user service validates them again. */
+export class RegisterDto extends SignUpDto {}
 
 export class LoginDto extends CredentialsDto {}
 
