@@ -100,7 +100,13 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
     }
   } catch (err) {
     await system.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- output ---\n${out.slice(-5000)}`, { cause: err });
+    // The tail alone hid why an app was gone (it had exited early): name every app that exited, and how, first.
+    const exits = out
+      .split('\n')
+      .filter((line) => /exited with|EADDRINUSE|listen E[A-Z]+/.test(line))
+      .slice(0, 20)
+      .join('\n');
+    throw new Error(`${(err as Error).message}\n--- exits ---\n${exits || '(none)'}\n--- output ---\n${out.slice(-5000)}`, { cause: err });
   }
   return system;
 }

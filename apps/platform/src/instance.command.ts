@@ -1,8 +1,8 @@
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
-import { freePort } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { runServiceMain } from '@app/runtime';
 import { readPlatformState } from './platform-state.util';
+import { claimFreePort } from './free-port.util';
 import { SERVICE_MODULES } from './service-modules.constants';
 import { argsOrExit } from './command-args.util';
 
@@ -47,7 +47,9 @@ export async function runInstance(config: AppConfig, argv: string[]): Promise<vo
       `The running system uses REGISTRY=${state.registry}: its callers cannot learn of a new instance. Start it with REGISTRY=nats`,
     );
   }
-  const port = args.port ?? (await freePort());
+  const taken = new Set<number>(args.port ? [args.port] : []);
+  const port = args.port ?? (await claimFreePort(taken));
+  const healthPort = await claimFreePort(taken);
   const env: Record<string, string> = {
     MODE: 'split',
     MONGO_URI: state.mongoUri,
@@ -56,7 +58,7 @@ export async function runInstance(config: AppConfig, argv: string[]): Promise<vo
     NATS_URL: state.natsUrl,
     [envNameFor('nats.subjectPrefix')]: state.subjectPrefix,
     [envNameFor(`services.${args.service}.port`)]: String(port),
-    [envNameFor(`services.${args.service}.healthPort`)]: String(await freePort()),
+    [envNameFor(`services.${args.service}.healthPort`)]: String(healthPort),
     [envNameFor(`services.${args.service}.weight`)]: String(args.weight),
     SERVICE_SECRET: config.serviceAuth.secret || state.serviceSecret,
   };

@@ -3,13 +3,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName, withSettings } from '@app/config';
-import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
+import { EmbeddedDb, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
 import { withServiceSecret } from '@app/runtime';
 import { assertPortFree } from '../../gateway/src/gateway.bootstrap';
 import { platformStateFile, writePlatformState } from './platform-state.util';
 import { argsOrExit } from './command-args.util';
+import { claimFreePort } from './free-port.util';
 
 interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;
@@ -72,19 +73,15 @@ async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
     const weights = args.scale[service] ?? [1];
     const own = config.services[service];
     let ports: number[];
-    if (weights.length === 1) ports = [args.freePorts ? await freePort() : own.port];
+    if (weights.length === 1) ports = [args.freePorts ? await claimFreePort(taken) : own.port];
     else {
       // The run starts at the service's own port (or a free one), skipping ports other apps were given.
       const others = new Set([...taken].filter((p) => p !== own.port));
-      ports = await consecutiveFreePorts(args.freePorts ? await freePort() : own.port, weights.length, others);
+      ports = await consecutiveFreePorts(args.freePorts ? await claimFreePort(new Set(taken)) : own.port, weights.length, others);
     }
     ports.forEach((p) => taken.add(p));
     for (let k = 0; k < weights.length; k++) {
-      let healthPort = own.healthPort;
-      if (args.freePorts || k > 0) {
-        do healthPort = await freePort();
-        while (taken.has(healthPort));
-      }
+      const healthPort = args.freePorts || k > 0 ? await claimFreePort(taken) : own.healthPort;
       taken.add(healthPort);
       children.push({
         name: weights.length > 1 ? `${service}-${k + 1}` : service,
