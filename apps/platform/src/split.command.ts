@@ -77,7 +77,9 @@ async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
     else {
       // The run starts at the service's own port (or a free one), skipping ports other apps were given.
       const others = new Set([...taken].filter((p) => p !== own.port));
-      ports = await consecutiveFreePorts(args.freePorts ? await claimFreePort(new Set(taken)) : own.port, weights.length, others);
+      // A free start that no app has (claimed from a copy: the run below decides which ports it takes).
+      const start = args.freePorts ? await claimFreePort(new Set(taken)) : own.port;
+      ports = await consecutiveFreePorts(start, weights.length, others);
     }
     ports.forEach((p) => taken.add(p));
     for (let k = 0; k < weights.length; k++) {
