@@ -41,6 +41,23 @@ export interface RunningSystem {
 
 export { waitFor };
 
+const isReady = (url: string) =>
+  fetch(url).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+
+/**
+ * The gateway is ready once one instance of each service answers; a suite that talks to every instance (or stops
+ * one) needs all of them listening, so split mode waits for each app's own readiness too.
+ */
+async function everyAppReady(state: SplitState): Promise<boolean> {
+  const ready = await Promise.all(
+    state.apps.filter((a) => a.healthPort !== undefined).map((a) => isReady(`http://127.0.0.1:${a.healthPort}/health/ready`)),
+  );
+  return ready.every(Boolean);
+}
+
 /** Starts the built system as a real process against a fresh embedded database in a temporary folder. */
 export async function startSystem(options: StartOptions = {}): Promise<RunningSystem> {
   const mode = options.mode ?? 'single';
@@ -91,11 +108,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`the system (${mode}) exited with ${proc.exitCode} during start-up`);
       if (Date.now() > deadline) throw new Error(`the system (${mode}) did not become ready within 90 s`);
-      const ready = await fetch(`${baseUrl}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ready) break;
+      if ((await isReady(`${baseUrl}/health/ready`)) && (mode === 'single' || (await everyAppReady(system.state())))) break;
       await sleep(200);
     }
   } catch (err) {

@@ -62,7 +62,7 @@ async function consecutiveFreePorts(start: number, count: number, taken: Set<num
   throw new Error(`No ${count} consecutive free ports from ${start}`);
 }
 
-/** Plans every app process: ports from config, consecutive ports for scaled services (also with --free-ports). */
+/** Plans every app process: ports from config and consecutive ports for scaled services, or with --free-ports one free port each. */
 async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
   const taken = new Set<number>([
     config.http.port,
@@ -73,13 +73,17 @@ async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
     const weights = args.scale[service] ?? [1];
     const own = config.services[service];
     let ports: number[];
-    if (weights.length === 1) ports = [args.freePorts ? await claimFreePort(taken) : own.port];
+    if (args.freePorts) {
+      // One claimed port per instance. A planned port that happens to be even is where the kernel prefers to put
+      // outgoing connections (bind(0) hands out odd ones), so a consecutive run could lose its even port to a client
+      // before the instance listens.
+      ports = [];
+      for (let k = 0; k < weights.length; k++) ports.push(await claimFreePort(taken));
+    } else if (weights.length === 1) ports = [own.port];
     else {
-      // The run starts at the service's own port (or a free one), skipping ports other apps were given.
+      // The run starts at the service's own port, skipping ports other apps were given.
       const others = new Set([...taken].filter((p) => p !== own.port));
-      // A free start that no app has (claimed from a copy: the run below decides which ports it takes).
-      const start = args.freePorts ? await claimFreePort(new Set(taken)) : own.port;
-      ports = await consecutiveFreePorts(start, weights.length, others);
+      ports = await consecutiveFreePorts(own.port, weights.length, others);
     }
     ports.forEach((p) => taken.add(p));
     for (let k = 0; k < weights.length; k++) {
