@@ -43,7 +43,7 @@ export function parseSplitArgs(argv: string[]): SplitArgs {
   return args;
 }
 
-interface Child {
+export interface Child {
   name: string;
   service: ServiceName | 'gateway';
   port: number;
@@ -63,7 +63,7 @@ async function consecutiveFreePorts(start: number, count: number, taken: Set<num
 }
 
 /** Plans every app process: ports from config and consecutive ports for scaled services, or with --free-ports one free port each. */
-async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
+export async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]> {
   const taken = new Set<number>([
     config.http.port,
     ...SERVICE_NAMES.flatMap((s) => [config.services[s].port, config.services[s].healthPort]),
