@@ -1,8 +1,8 @@
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName } from '@app/config';
+import { freePort } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { runServiceMain } from '@app/runtime';
 import { readPlatformState } from './platform-state.util';
-import { claimFreePort } from './free-port.util';
 import { SERVICE_MODULES } from './service-modules.constants';
 import { argsOrExit } from './command-args.util';
 
@@ -47,9 +47,8 @@ export async function runInstance(config: AppConfig, argv: string[]): Promise<vo
       `The running system uses REGISTRY=${state.registry}: its callers cannot learn of a new instance. Start it with REGISTRY=nats`,
     );
   }
-  const taken = new Set<number>(args.port ? [args.port] : []);
-  const port = args.port ?? (await claimFreePort(taken));
-  const healthPort = await claimFreePort(taken);
+  const port = args.port ?? (await freePort());
+  const healthPort = await freePort();
   const env: Record<string, string> = {
     MODE: 'split',
     MONGO_URI: state.mongoUri,

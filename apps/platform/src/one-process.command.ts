@@ -1,8 +1,7 @@
 import { AppConfig, SERVICE_NAMES, withSettings } from '@app/config';
-import { EmbeddedDb, startEmbeddedDb } from '@app/dev-harness';
+import { EmbeddedDb, freePort, startEmbeddedDb } from '@app/dev-harness';
 import { RunningService, startService, withServiceSecret } from '@app/runtime';
 import { assertPortFree, startGateway } from '../../gateway/src/gateway.bootstrap';
-import { claimFreePort } from './free-port.util';
 import { SERVICE_MODULES } from './service-modules.constants';
 
 /** `npm start`: the gateway and every service in one Node process, each service behind its transport. */
@@ -16,10 +15,9 @@ export async function runOneProcess(loaded: AppConfig): Promise<void> {
     settings.MONGO_URI = db.uri;
   }
   if (loaded.transport === 'tcp') {
-    // Nothing outside this process needs the services' ports, so any free ones will do (one each).
-    const taken = new Set<number>([loaded.http.port]);
+    // Nothing outside this process needs the services' ports, so any free ones will do (freePort reserves each one it hands out).
     for (const name of SERVICE_NAMES) {
-      const port = await claimFreePort(taken);
+      const port = await freePort();
       const key = `SERVICES_${name.toUpperCase()}`;
       settings[`${key}_PORT`] = String(port);
       settings[`${key}_INSTANCES`] = `127.0.0.1:${port}:1`;

@@ -3,14 +3,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppConfig, envNameFor, SERVICE_NAMES, ServiceName, withSettings } from '@app/config';
-import { EmbeddedDb, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
+import { EmbeddedDb, freePort, isPortFree, LocalNatsServer, startEmbeddedDb, startNatsServer } from '@app/dev-harness';
 import { logPathFor } from '@app/observability';
 import { formatInstances, InstanceSpec } from '@app/resilience';
 import { withServiceSecret } from '@app/runtime';
 import { assertPortFree } from '../../gateway/src/gateway.bootstrap';
 import { platformStateFile, writePlatformState } from './platform-state.util';
 import { argsOrExit } from './command-args.util';
-import { claimFreePort } from './free-port.util';
 
 interface SplitArgs {
   scale: Partial<Record<ServiceName, number[]>>;
@@ -74,11 +73,11 @@ export async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]>
     const own = config.services[service];
     let ports: number[];
     if (args.freePorts) {
-      // One claimed port per instance. A planned port that happens to be even is where the kernel prefers to put
-      // outgoing connections (bind(0) hands out odd ones), so a consecutive run could lose its even port to a client
-      // before the instance listens.
+      // One free (and reserved) port per instance. A planned port that happens to be even is where the kernel prefers
+      // to put outgoing connections (bind(0) hands out odd ones), so a consecutive run could lose its even port to a
+      // client before the instance listens.
       ports = [];
-      for (let k = 0; k < weights.length; k++) ports.push(await claimFreePort(taken));
+      for (let k = 0; k < weights.length; k++) ports.push(await freePort());
     } else if (weights.length === 1) ports = [own.port];
     else {
       // The run starts at the service's own port, skipping ports other apps were given.
@@ -87,7 +86,7 @@ export async function plan(config: AppConfig, args: SplitArgs): Promise<Child[]>
     }
     ports.forEach((p) => taken.add(p));
     for (let k = 0; k < weights.length; k++) {
-      const healthPort = args.freePorts || k > 0 ? await claimFreePort(taken) : own.healthPort;
+      const healthPort = args.freePorts || k > 0 ? await freePort() : own.healthPort;
       taken.add(healthPort);
       children.push({
         name: weights.length > 1 ? `${service}-${k + 1}` : service,

@@ -21,4 +21,12 @@ describe('reservePort', () => {
     expect(reservePort(41005, dir)).toBe(true);
     expect(reservePort(41005, dir)).toBe(false);
   });
+
+  it('still never gives a port twice within this process when the folder cannot be used', () => {
+    const notAFolder = join(dir, 'file');
+    writeFileSync(notAFolder, '');
+    expect(reservePort(41007, notAFolder)).toBe(true);
+    expect(reservePort(41007, notAFolder)).toBe(false);
+    expect(reservePort(41009, notAFolder)).toBe(true);
+  });
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 const RESERVATION_MS = 60_000;
 const RESERVATIONS = join(tmpdir(), 'movie-platform-ports');
 let swept = false;
+/** Used only where the folder is unusable: this process's own reservations, port → until. */
+const reservedHere = new Map<number, number>();
 
 /**
  * A free port on 127.0.0.1, reserved for this caller across processes for a minute. bind(0) picks at random among the
@@ -43,7 +45,10 @@ export function reservePort(port: number, dir = RESERVATIONS, now = Date.now()):
     }
     return false;
   } catch {
-    // No usable folder for reservations (another user's, read-only): the kernel's word alone, as before.
+    // No usable folder for reservations (another user's, read-only): reserved within this process only.
+    const until = reservedHere.get(port);
+    if (until !== undefined && until > now) return false;
+    reservedHere.set(port, now + RESERVATION_MS);
     return true;
   }
 }
