@@ -9,13 +9,13 @@ import { Movie, MovieRecord } from './movie.schema';
 import { titleMatcher } from './title-search.util';
 
 /** The database's document as the service's movie: the `_id` becomes a string id, missing fields their defaults. */
+function toV1Entity(r: MovieRecord): MovieV1Entity {
+  return { id: String(r._id), name: r.name, url: r.url ?? '', coverImage: r.coverImage ?? '', description: r.description ?? '' };
+}
+
 function toEntity(r: MovieRecord): MovieEntity {
   return {
-    id: String(r._id),
-    name: r.name,
-    url: r.url ?? '',
-    coverImage: r.coverImage ?? '',
-    description: r.description ?? '',
+    ...toV1Entity(r),
     genres: r.genres ?? [],
     year: r.year ?? null,
     ratingSum: r.ratingSum ?? 0,
@@ -63,13 +63,7 @@ export class MoviesRepository {
   /** Every movie with only the v1 fields. */
   async allV1(): Promise<MovieV1Entity[]> {
     const rows = await this.model.find({}, V1_FIELDS).sort({ _id: 1 }).lean<MovieRecord[]>().exec();
-    return rows.map((r) => ({
-      id: String(r._id),
-      name: r.name,
-      url: r.url ?? '',
-      coverImage: r.coverImage ?? '',
-      description: r.description ?? '',
-    }));
+    return rows.map(toV1Entity);
   }
 
   async findById(id: string): Promise<MovieEntity | null> {
