@@ -143,6 +143,11 @@ export const configSchema = z
         message: `must be at least ${SERVICE_SECRET_MIN} characters`,
       }),
       maxSkewMs: z.number().int().min(1000).max(300_000),
+      /**
+       * SERVICE_AUTH_IN_PROCESS: calls to a TCP service whose server runs in this process go to it directly (Nest's
+       * dispatch, no socket, no per-message credential: the message never leaves the process). Off: over loopback TCP.
+       */
+      inProcess: z.boolean(),
     }),
     serviceTls: z.object({
       /** TLS on the Nest TCP transport between services (mutual when caFile is set); NATS: tls to the NATS server. */

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Msg } from '@nats-io/transport-node';
-import { ClientProxyFactory, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { ClientProxyFactory, MicroserviceOptions, ServerTCP, Transport } from '@nestjs/microservices';
 // Nest's NATS packet writer (what ClientNats uses by default); not re-exported from the package's root.
 import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer.js';
 import type { AppConfig, ServiceName } from '@app/config';
 import type { RpcClient } from './instance.client';
 import type { InstanceSpec } from './instances.util';
+import { InProcessClient, isInProcess, registerInProcessServer } from './in-process.transport';
 import { PrefixedClientNats, PrefixedServerNats } from './nats.transport';
 import { ServiceCredential, SigningSerializer, VerifyingDeserializer } from './service-auth.guard';
 
@@ -77,16 +78,46 @@ export function serverOptions(config: AppConfig, service: ServiceName, port: num
     };
   }
   const tls = tlsMaterial(config);
-  return {
-    transport: Transport.TCP,
-    options: {
-      host: config.services[service].bindHost,
-      port,
-      deserializer: new VerifyingDeserializer(credential),
-      // With a CA, only clients holding a certificate it signed may even connect (mutual TLS).
-      ...(tls ? { tlsOptions: { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: !!tls.ca, rejectUnauthorized: !!tls.ca } } : {}),
-    },
-  };
+  const server = new ServerTCP({
+    host: config.services[service].bindHost,
+    port,
+    deserializer: new VerifyingDeserializer(credential),
+    // With a CA, only clients holding a certificate it signed may even connect (mutual TLS).
+    ...(tls ? { tlsOptions: { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: !!tls.ca, rejectUnauthorized: !!tls.ca } } : {}),
+  });
+  if (config.serviceAuth.inProcess) {
+    // Callers in this process reach it by any name of this host; the registration ends with the server.
+    const unregister = [config.services[service].host, '127.0.0.1', 'localhost'].map((host) => registerInProcessServer(host, port, server));
+    const close = server.close.bind(server);
+    server.close = () => {
+      unregister.forEach((off) => off());
+      return close();
+    };
+  }
+  return { strategy: server };
+}
+
+/**
+ * A TCP instance that may run in this process: while its server is registered here, calls go to it in process;
+ * otherwise (split mode, another host, before it started) over TCP as always. One map lookup per call decides.
+ */
+class PreferInProcess implements RpcClient {
+  private readonly local: InProcessClient;
+
+  constructor(
+    private readonly instance: InstanceSpec,
+    private readonly tcp: RpcClient,
+  ) {
+    this.local = new InProcessClient(instance.host, instance.port);
+  }
+
+  send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput) {
+    return isInProcess(this.instance.host, this.instance.port) ? this.local.send<TResult, TInput>(pattern, data) : this.tcp.send<TResult, TInput>(pattern, data);
+  }
+
+  close(): unknown {
+    return this.tcp.close() as unknown;
+  }
 }
 
 export function createProxy(config: AppConfig, instance: InstanceSpec | undefined): RpcClient {
@@ -103,7 +134,7 @@ export function createProxy(config: AppConfig, instance: InstanceSpec | undefine
     );
   }
   const tls = tlsMaterial(config);
-  return ClientProxyFactory.create({
+  const tcp = ClientProxyFactory.create({
     transport: Transport.TCP,
     options: {
       host: instance.host,
@@ -112,4 +143,5 @@ export function createProxy(config: AppConfig, instance: InstanceSpec | undefine
       ...(tls ? { tlsOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {}),
     },
   });
+  return config.serviceAuth.inProcess ? new PreferInProcess(instance, tcp) : tcp;
 }

@@ -1,0 +1,134 @@
+import { BaseRpcContext, ClientProxy, MessageHandler, MsPattern, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
+import { trustInProcess } from './service-auth.guard';
+
+/** What Nest's TCP server answers for a pattern nobody handles; the in-process channel answers the same. */
+const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the remote service.';
+
+/** What the channel needs of a Nest transport server (any of them: the TCP one here). */
+type InProcessServer = Pick<Server, 'getHandlerByPattern' | 'transformToObservable' | 'handleEvent'>;
+
+/** The transport servers of this process, by the address callers are configured with (`host:port`). */
+const servers = new Map<string, InProcessServer>();
+
+const addressOf = (host: string, port: number) => `${host}:${port}`;
+
+/** Nest's request dispatch with its processing hooks (protected on Server; what every built-in transport calls). */
+type RequestDispatch = (
+  context: BaseRpcContext,
+  produce: () => Promise<Observable<unknown>>,
+  respond: (data: WritePacket) => Promise<unknown> | void,
+) => Promise<void> | void;
+
+/**
+ * Handlers by pattern, per server: Nest's lookup first tries the pattern as JSON, and a thrown parse error per call is
+ * measurable on the hot path. Handlers are fixed once the server listens; only found ones are kept.
+ */
+const handlers = new WeakMap<InProcessServer, Map<string, MessageHandler>>();
+
+function handlerOf(server: InProcessServer, pattern: string): MessageHandler | null {
+  let known = handlers.get(server);
+  if (!known) handlers.set(server, (known = new Map<string, MessageHandler>()));
+  let handler = known.get(pattern) ?? null;
+  if (!handler) {
+    handler = server.getHandlerByPattern(pattern);
+    if (handler) known.set(pattern, handler);
+  }
+  return handler;
+}
+
+/** Whether the server at this address runs in this process. */
+export function isInProcess(host: string, port: number): boolean {
+  return servers.has(addressOf(host, port));
+}
+
+/** A service's transport server in this process: callers here configured with its address reach it without a socket. */
+export function registerInProcessServer(host: string, port: number, server: InProcessServer): () => void {
+  const key = addressOf(host, port);
+  servers.set(key, server);
+  return () => {
+    if (servers.get(key) === server) servers.delete(key);
+  };
+}
+
+/**
+ * The wire's semantics without the wire: what crosses is what JSON carries (dates become strings, undefined fields
+ * go, class instances become plain objects), and neither side keeps a reference into the other's objects.
+ */
+function copy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** A refused connection, as a socket reports it: the resilience client may send the call to another instance. */
+function refused(address: string): Error {
+  return Object.assign(new Error(`connect ECONNREFUSED ${address} (no server in this process)`), { code: 'ECONNREFUSED' });
+}
+
+/**
+ * A Nest client for a service whose server runs in this process (`npm start`): the packet goes to the server's handler
+ * through Nest's own dispatch (the server's guards, pipes, interceptors, filters and processing hooks all run), with no
+ * socket, framing or JSON text in between. No per-message credential either: the message never leaves this process's
+ * memory, so nobody outside it can forge, change or replay one; code inside the process holds the service secret
+ * anyway. A server found at call time, not at construction, so services may start in any order.
+ */
+export class InProcessClient extends ClientProxy {
+  private readonly address: string;
+
+  constructor(host: string, port: number) {
+    super();
+    this.address = addressOf(host, port);
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    // Nothing to close: the server belongs to its service.
+  }
+
+  unwrap<T>(): T {
+    throw new Error('An in-process client has no underlying connection');
+  }
+
+  override on(): void {
+    // No connection events.
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    let disposed = false;
+    const respond = (answer: WritePacket) => {
+      if (!disposed) callback(copy(answer));
+    };
+    const server = servers.get(this.address);
+    if (!server) {
+      callback({ err: refused(this.address), isDisposed: true });
+      return () => undefined;
+    }
+    const pattern = this.normalizePattern(packet.pattern as MsPattern);
+    const handler = handlerOf(server, pattern);
+    if (!handler) {
+      callback({ err: NO_MESSAGE_HANDLER, isDisposed: true });
+      return () => undefined;
+    }
+    const data: unknown = copy(packet.data);
+    if (typeof data === 'object' && data !== null) trustInProcess(data);
+    const context = new BaseRpcContext([undefined, pattern]);
+    const dispatch = (server as unknown as { handleRequest: RequestDispatch }).handleRequest.bind(server);
+    Promise.resolve(dispatch(context, async () => server.transformToObservable(await handler(data, context)), respond)).catch((err: unknown) =>
+      respond({ err, isDisposed: true }),
+    );
+    return () => {
+      disposed = true;
+    };
+  }
+
+  protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const server = servers.get(this.address);
+    if (!server) return Promise.reject(refused(this.address));
+    const pattern = this.normalizePattern(packet.pattern as MsPattern);
+    const data: unknown = copy(packet.data);
+    if (typeof data === 'object' && data !== null) trustInProcess(data);
+    return Promise.resolve(server.handleEvent(pattern, { pattern, data }, new BaseRpcContext([undefined, pattern]))) as Promise<T>;
+  }
+}
