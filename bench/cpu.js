@@ -4,9 +4,9 @@ const { readFileSync, readdirSync } = require('node:fs');
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
 /** User + system CPU time of one process so far, in microseconds (0 once it is gone). */
-function cpuUs(pid) {
+function cpuUs(pid, thread) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_US;
   } catch {
@@ -39,19 +39,23 @@ function commOf(pid) {
   }
 }
 
-/** Starts counting CPU of the given named groups of pids; `stop()` gives microseconds per group. */
+/** A process's main thread alone (its JavaScript), as a pid for `meter`: `{ pid, thread: pid }`. */
+const mainThread = (pid) => ({ pid, thread: pid });
+const usOf = (p) => (typeof p === 'number' ? cpuUs(p) : cpuUs(p.pid, p.thread));
+
+/** Starts counting CPU of the given named groups of pids (or mainThread(pid)); `stop()` gives microseconds per group. */
 function meter(groups) {
-  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuUs)]));
+  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(usOf)]));
   const t0 = process.hrtime.bigint();
   return {
     stop() {
       const wallUs = Number(process.hrtime.bigint() - t0) / 1e3;
       const used = Object.fromEntries(
-        Object.entries(groups).map(([k, pids]) => [k, pids.reduce((n, pid, i) => n + Math.max(0, cpuUs(pid) - before[k][i]), 0)]),
+        Object.entries(groups).map(([k, pids]) => [k, pids.reduce((n, pid, i) => n + Math.max(0, usOf(pid) - before[k][i]), 0)]),
       );
       return { wallUs, used };
     },
   };
 }
 
-module.exports = { cpuUs, tree, commOf, meter };
+module.exports = { cpuUs, tree, commOf, meter, mainThread };

@@ -154,6 +154,19 @@ function writeResults(results, markdownRows, full) {
   appendFileSync(file, `\n${markdownRows}\n`);
 }
 
+/** An access token for a new user id of the given role, signed with the system's secret (no account behind it). */
+function tokenFor(config, role) {
+  const { randomBytes, randomUUID } = require('node:crypto');
+  const jwt = require('jsonwebtoken');
+  const sub = randomBytes(12).toString('hex');
+  const token = jwt.sign({ sub, name: `${role}-${sub.slice(-6)}`, role, jti: randomUUID() }, config.jwt.secret, {
+    algorithm: 'HS256',
+    issuer: config.jwt.issuer,
+    expiresIn: 3600,
+  });
+  return { id: sub, token };
+}
+
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
@@ -175,6 +188,7 @@ module.exports = {
   metricsText,
   writeResults,
   table,
+  tokenFor,
   rmSync,
   mkdtempSync,
   tmpdir,

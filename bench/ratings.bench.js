@@ -7,11 +7,9 @@
 // deletes by the same users) that must end exact too. The system runs on this Node and on the newest LTS line (the
 // official build from npm, as in the container image), each against a fresh database.
 // Usage: node bench/ratings.bench.js [--mode single|split|both] [--node current|lts|both] [--record] [--label "text"]
-const { randomBytes, randomUUID } = require('node:crypto');
 const { appendFileSync } = require('node:fs');
 const http = require('node:http');
 const { join } = require('node:path');
-const jwt = require('jsonwebtoken');
 const lib = require('./lib');
 
 const USERS = 300;
@@ -32,15 +30,7 @@ function loadConfig() {
   return require('@app/config').loadConfig({ ...process.env, NODE_ENV: 'test' });
 }
 
-function tokenFor(config, role) {
-  const sub = randomBytes(12).toString('hex');
-  const token = jwt.sign({ sub, name: `${role}-${sub.slice(-6)}`, role, jti: randomUUID() }, config.jwt.secret, {
-    algorithm: 'HS256',
-    issuer: config.jwt.issuer,
-    expiresIn: 3600,
-  });
-  return { id: sub, token };
-}
+const { tokenFor } = lib;
 
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
