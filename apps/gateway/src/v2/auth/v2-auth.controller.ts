@@ -8,6 +8,7 @@ import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { UserResponseDto } from '../users/v2-users.dto';
 import { LoginDto, MeDto, RefreshDto, RegisterDto, TokenPairDto } from './v2-auth.dto';
 
@@ -18,6 +19,7 @@ export class V2AuthController {
     @InjectService('user') private readonly users: ServiceClient,
     @InjectService('auth') private readonly auth: ServiceClient,
     private readonly logins: LoginService,
+    private readonly sessions: SessionChangesService,
   ) {}
 
   @ApiOperation({ operationId: 'register', summary: 'Self sign-up (role user)', description: '403 when self sign-up is turned off.' })
@@ -64,7 +66,7 @@ export class V2AuthController {
     operationId: 'logout',
     summary: 'End the session the refresh token belongs to',
     description:
-      'Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.',
+      'Its access tokens stop working too, at once on the instance that answered and within a second on every other, and so does the session of the bearer token if one is sent.',
   })
   @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
   @ApiErrors(...BODY_ERRORS, 401)
@@ -72,7 +74,7 @@ export class V2AuthController {
   @Post('logout')
   @HttpCode(204)
   async logout(@Body() dto: RefreshDto, @BearerToken() token?: string): Promise<void> {
-    await this.auth.send(AUTH_PATTERNS.logout, { refreshToken: dto.refreshToken, ...(token ? { accessToken: token } : {}) });
+    await this.sessions.logout(dto.refreshToken, token);
   }
 
   @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })
