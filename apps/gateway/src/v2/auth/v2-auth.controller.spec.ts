@@ -35,8 +35,9 @@ describe('V2AuthController', () => {
   });
 
   it('logs in for a refresh token too, with the client address for the failed-login limits', async () => {
-    await controller.login({ username: 'alice', password: 'pw' }, '10.0.0.1');
-    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', true, '10.0.0.1');
+    const client = { ip: '10.0.0.1', setDeviceToken: () => undefined };
+    await controller.login({ username: 'alice', password: 'pw' }, client);
+    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', true, client);
   });
 
   it('registers through the user service with only the sign-up fields, no token', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
@@ -6,6 +6,7 @@ import { AUTH_PATTERNS, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
+import { CurrentLoginClient, LoginClient } from '../../identity/login-client.decorator';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
 import { SessionChangesService } from '../../identity/session-changes.service';
@@ -36,7 +37,8 @@ export class V2AuthController {
   @ApiOperation({
     operationId: 'login',
     summary: 'Log in: an access token and a refresh token',
-    description: 'Repeated failures from one address, for one account or any, are throttled with growing delays (429).',
+    description:
+      'Repeated failures from one client, for one account or any, are throttled with growing delays (429). The client is the device when it sends the `mp_device` cookie of an earlier login to the account (set on every login), else its address.',
   })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(...BODY_ERRORS, 401, 429)
@@ -44,8 +46,8 @@ export class V2AuthController {
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto, @Ip() clientIp: string): Promise<TokenPairDto> {
-    return (await this.logins.login(dto.username, dto.password, true, clientIp)) as TokenPairDto;
+  async login(@Body() dto: LoginDto, @CurrentLoginClient() client: LoginClient): Promise<TokenPairDto> {
+    return (await this.logins.login(dto.username, dto.password, true, client)) as TokenPairDto;
   }
 
   @ApiOperation({
