@@ -329,6 +329,58 @@ describe('identity v2 (split mode: gateway, auth and user as separate processes)
       );
     });
 
+    it('lets the owner in from a device that signed in before, however many wrong passwords others send from the same address (v1 and v2 alike)', async () => {
+      const victim = remember(await createUser(system.baseUrl, adminToken, { prefix: 'owner' }));
+      // Every client here is 127.0.0.1, as with `npm start`, a NAT or a proxy: the address cannot tell them apart.
+      const device = async (username: string, password: string) => {
+        const res = await api(system.baseUrl).post('/api/v2/auth/login', { username, password });
+        expect(res.status).toBe(200);
+        expect(res.body.deviceToken).toBeUndefined();
+        const cookie = /^(mp_device=[^;]+);.*HttpOnly.*SameSite=Strict/i.exec(res.headers.get('set-cookie') ?? '');
+        expect(cookie).not.toBeNull();
+        return cookie![1];
+      };
+      for (const account of [victim, { username: 'admin', password: 'admin' }]) {
+        const cookie = await device(account.username, account.password);
+        const attacker = loggedApi(log, system.baseUrl);
+        const answers: number[] = [];
+        for (let i = 0; i < 14; i++) {
+          const res =
+            i % 2
+              ? await attacker.post('/api/v1/admin/auth', new URLSearchParams({ user: account.username, password: `guess-${i}` }))
+              : await attacker.post('/api/v2/auth/login', { username: account.username, password: `guess-${i}` });
+          answers.push(res.status);
+        }
+        expect(answers.slice(0, 10)).toEqual(Array(10).fill(401));
+        expect(answers.slice(10)).toEqual(Array(4).fill(429));
+        // The owner's device: its own key, no failures, so the right password signs in at once, on v2 and on v1.
+        const v2 = await api(system.baseUrl).post(
+          '/api/v2/auth/login',
+          { username: account.username, password: account.password },
+          { cookie },
+        );
+        expect(v2.status).toBe(200);
+        expect(v2.body.accessToken).toEqual(expect.any(String));
+        const v1 = await api(system.baseUrl).post(
+          '/api/v1/login',
+          new URLSearchParams({ user: account.username, password: account.password }),
+          { cookie },
+        );
+        expect(v1.status).toBe(200);
+        // The attacker's client still waits, even with the right password: backoff for that client, not the account.
+        expect(
+          (await api(system.baseUrl).post('/api/v2/auth/login', { username: account.username, password: account.password })).status,
+        ).toBe(429);
+        // A device token is good for its own account only; a forged one counts as none.
+        const other = await api(system.baseUrl).post(
+          '/api/v2/auth/login',
+          { username: account.username, password: account.password },
+          { cookie: `mp_device=${'x'.repeat(40)}.${'y'.repeat(43)}` },
+        );
+        expect(other.status).toBe(429);
+      }
+    });
+
     it('answers a body over 100 kB with 413', async () => {
       const res = await loggedApi(log, system.baseUrl).post('/api/v2/auth/register', {
         username: 'big-body',

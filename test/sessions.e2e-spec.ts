@@ -67,22 +67,25 @@ function sessionScenarios(setup: () => Setup) {
     movieId = await createMovie(first, adminToken, { name: `Sessions ${Date.now()}`, year: 2001 });
   });
 
-  it('logout ends the session of its refresh token and bearer token on every instance within 1 s, and only that one', async () => {
+  it('logout ends the session of its refresh and bearer tokens at once where it was answered, on every instance within 1 s, and only that one', async () => {
     const { gateways, direct } = setup();
     const user = await createUser(gateways[0], adminToken, { prefix: 'logout' });
     const other = await loginV2(gateways[gateways.length - 1], user.username, user.password);
     for (const g of gateways) expect((await me(g, user.token)()).status).toBe(200);
     const res = await api(gateways[0], user.token).post('/api/v2/auth/logout', { refreshToken: user.refreshToken });
     expect(res.status).toBe(204);
+    const since = Date.now();
+    // The gateway that relayed the logout knows at once; the auth service refuses the refresh token at once.
+    expect((await me(gateways[0], user.token)()).status).toBe(401);
+    expect((await api(gateways[0]).post('/api/v2/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
     const checks = gateways.map((g) => status(401, me(g, user.token)));
     if (direct) checks.push(serviceRefuses(direct, 'user', USER_PATTERNS.findById, { id: user.id }, user.token));
-    expect(await msUntilAll(`logout (${setup().gateways.length} gateways)`, checks, Date.now())).toBeLessThan(REVOKED_WITHIN_MS);
-    expect((await api(gateways[0]).post('/api/v2/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
+    expect(await msUntilAll(`logout (${setup().gateways.length} gateways)`, checks, since)).toBeLessThan(REVOKED_WITHIN_MS);
     // The user's other session goes on.
     for (const g of gateways) expect((await me(g, other.accessToken)()).status).toBe(200);
   });
 
-  it('a password change ends every session of the user (access and refresh tokens) within 1 s; the new password works', async () => {
+  it('a password change ends every session of the user: at once where answered and for refresh tokens, everywhere within 1 s; the new password works', async () => {
     const { gateways, direct } = setup();
     const user = await createUser(gateways[0], adminToken, { prefix: 'pwchange' });
     const second = await loginV2(gateways[gateways.length - 1], user.username, user.password);
@@ -93,6 +96,9 @@ function sessionScenarios(setup: () => Setup) {
     });
     expect(change.status).toBe(200);
     const since = Date.now();
+    // At once on the gateway that relayed the change, and for the older refresh token at the auth service.
+    expect((await me(gateways[0], second.accessToken)()).status).toBe(401);
+    expect((await api(gateways[0]).post('/api/v2/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(401);
     const checks = gateways.flatMap((g) => [status(401, me(g, user.token)), status(401, me(g, second.accessToken))]);
     if (direct) checks.push(serviceRefuses(direct, 'user', USER_PATTERNS.findById, { id: user.id }, second.accessToken));
     expect(await msUntilAll(`password (${setup().gateways.length} gateways)`, checks, since)).toBeLessThan(REVOKED_WITHIN_MS);
@@ -104,23 +110,25 @@ function sessionScenarios(setup: () => Setup) {
     expect((await api(gateways[0]).post('/api/v2/auth/refresh', { refreshToken: fresh.refreshToken })).status).toBe(200);
   });
 
-  it('an admin demoted to user gets 403 on GET /api/v2/users within 1 s on every instance', async () => {
+  it('an admin demoted to user gets 403 on GET /api/v2/users at once where answered, within 1 s on every instance', async () => {
     const { gateways } = setup();
     const demoted = await createUser(gateways[0], adminToken, { prefix: 'demoted', role: 'admin' });
     for (const g of gateways) expect((await api(g, demoted.token).get('/api/v2/users')).status).toBe(200);
     expect((await api(gateways[0], adminToken).patch(`/api/v2/users/${demoted.id}`, { role: 'user' })).status).toBe(200);
     const since = Date.now();
+    expect((await api(gateways[0], demoted.token).get('/api/v2/users')).status).toBe(403);
     const checks = gateways.map((g) => status(403, () => api(g, demoted.token).get('/api/v2/users')));
     expect(await msUntilAll(`role (${setup().gateways.length} gateways)`, checks, since)).toBeLessThan(REVOKED_WITHIN_MS);
     // Still signed in, as a user: the session was downgraded, not ended.
     expect((await me(gateways[0], demoted.token)()).body).toMatchObject({ role: 'user' });
   });
 
-  it("a deleted user's token gets 401 on PUT rating within 1 s on every instance, and nothing is saved", async () => {
+  it("a deleted user's token gets 401 on PUT rating at once where answered, within 1 s on every instance, and nothing is saved", async () => {
     const { gateways, direct } = setup();
     const user = await createUser(gateways[0], adminToken, { prefix: 'deleted' });
     expect((await api(gateways[0], adminToken).delete(`/api/v2/users/${user.id}`)).status).toBe(204);
     const since = Date.now();
+    expect((await api(gateways[0], user.token).put(`/api/v2/movies/${movieId}/rating`, { score: 1 })).status).toBe(401);
     const checks = gateways.map((g) => status(401, () => api(g, user.token).put(`/api/v2/movies/${movieId}/rating`, { score: 5 })));
     if (direct) checks.push(serviceRefuses(direct, 'movie', MOVIE_PATTERNS.rate, { movieId, rating: { score: 5 } }, user.token));
     expect(await msUntilAll(`delete (${setup().gateways.length} gateways)`, checks, since)).toBeLessThan(REVOKED_WITHIN_MS);

@@ -227,7 +227,7 @@ export interface paths {
     put?: never;
     /**
      * Log in: an access token and a refresh token
-     * @description Repeated failures from one address, for one account or any, are throttled with growing delays (429).
+     * @description Repeated failures from one client, for one account or any, are throttled with growing delays (429). The client is the device when it sends the `mp_device` cookie of an earlier login to the account (set on every login), else its address.
      */
     post: operations['login'];
     delete?: never;
@@ -267,7 +267,7 @@ export interface paths {
     put?: never;
     /**
      * End the session the refresh token belongs to
-     * @description Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.
+     * @description Its access tokens stop working too, at once on the instance that answered and within a second on every other, and so does the session of the bearer token if one is sent.
      */
     post: operations['logout'];
     delete?: never;

@@ -4,3 +4,4 @@ export * from './rpc-auth.guard';
 export * from './token.module';
 export * from './revocation-list.service';
 export * from './revocation.follower';
+export * from './revocation.util';

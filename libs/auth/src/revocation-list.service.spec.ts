@@ -32,6 +32,21 @@ describe('RevocationListService', () => {
     expect(list.check(claims({ sid: 's2' }))).toMatchObject({ sid: 's2' });
   });
 
+  it('takes answered revocations at once, outside the feed, and the feed copy arriving after changes nothing', () => {
+    const list = new RevocationListService();
+    list.applyAnswered([
+      { kind: 'user', userId: 'u1', at: now, expiresAt: later },
+      { kind: 'session', sid: 'old', at: now, expiresAt: now - 1 },
+    ]);
+    expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }) as Error);
+    expect(list.check(claims({ sat: now + 1 }))).toMatchObject({ sub: 'u1' });
+    expect(list.check(claims({ sid: 'old', sat: now + 1 }))).toMatchObject({ sid: 'old' });
+    expect(list.after(undefined, 10)).toEqual([]);
+    list.apply([event({ kind: 'user', userId: 'u1', at: now })]);
+    expect(list.check(claims({ sat: now + 1 }))).toMatchObject({ sub: 'u1' });
+    expect(list.size).toEqual({ sessions: 0, users: 1 });
+  });
+
   it('ends every session that started before a password change or delete, not those after', () => {
     const list = new RevocationListService();
     list.apply([event({ kind: 'user', userId: 'u1', at: now })]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
-import type { RevocationEvent, UserRole } from '@app/contracts';
+import type { Revocation, RevocationEvent, UserRole } from '@app/contracts';
 import { AccessClaims } from './claims.types';
 
 interface UserState {
@@ -26,22 +26,25 @@ export class RevocationListService {
   private readonly positions = new Set<string>();
   private prunedAt = Date.now();
 
+  /** Entries of the revocation feed, each once (by position). */
   apply(events: readonly RevocationEvent[]): void {
     const now = Date.now();
     for (const e of events) {
       if (e.expiresAt <= now || this.positions.has(e.pos)) continue;
       this.keep(e);
-      if (e.kind === 'session' && e.sid) {
-        this.sessions.set(e.sid, Math.max(e.expiresAt, this.sessions.get(e.sid) ?? 0));
-      } else if (e.userId && (e.kind === 'user' || (e.kind === 'role' && e.role))) {
-        const state = this.users.get(e.userId) ?? { endedBefore: 0, expiresAt: 0 };
-        if (e.kind === 'user') state.endedBefore = Math.max(state.endedBefore, e.at);
-        else if (!state.role || state.role.at <= e.at) state.role = { at: e.at, role: e.role! };
-        state.expiresAt = Math.max(state.expiresAt, e.expiresAt);
-        this.users.set(e.userId, state);
-      }
+      this.take(e);
     }
     if (now - this.prunedAt > PRUNE_EVERY_MS) this.prune(now);
+  }
+
+  /**
+   * Revocations a service answered to the call this app relayed (logout, password or role change, delete): refused
+   * here from the next request on, before the feed brings the same revocation (taking one twice changes nothing).
+   * Not kept as feed entries: they have no position, and the feed delivers its own copy.
+   */
+  applyAnswered(revocations: readonly Revocation[] | undefined): void {
+    const now = Date.now();
+    for (const r of revocations ?? []) if (r.expiresAt > now) this.take(r);
   }
 
   /** The claims as they stand now: 401 when the session ended, the current role when it changed since the session began. */
@@ -76,6 +79,19 @@ export class RevocationListService {
 
   get size(): { sessions: number; users: number } {
     return { sessions: this.sessions.size, users: this.users.size };
+  }
+
+  /** Idempotent: the latest end and the latest role win, however often or in whatever order they arrive. */
+  private take(e: Revocation): void {
+    if (e.kind === 'session' && e.sid) {
+      this.sessions.set(e.sid, Math.max(e.expiresAt, this.sessions.get(e.sid) ?? 0));
+    } else if (e.userId && (e.kind === 'user' || (e.kind === 'role' && e.role))) {
+      const state = this.users.get(e.userId) ?? { endedBefore: 0, expiresAt: 0 };
+      if (e.kind === 'user') state.endedBefore = Math.max(state.endedBefore, e.at);
+      else if (!state.role || state.role.at <= e.at) state.role = { at: e.at, role: e.role! };
+      state.expiresAt = Math.max(state.expiresAt, e.expiresAt);
+      this.users.set(e.userId, state);
+    }
   }
 
   private keep(e: RevocationEvent): void {

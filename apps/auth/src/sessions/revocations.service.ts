@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { RevocationFollower } from '@app/auth';
+import { RevocationFollower, revocationFor, sessionRevocation } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { FeedPage, positionAt, RevocationEvent, SecurityEvent } from '@app/contracts';
+import { FeedPage, positionAt, Revocation, RevocationEvent, SecurityEvent } from '@app/contracts';
 import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
 import { RevocationsRepository } from './revocations.repository';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const CLEANUP_EVERY_MS = 60_000;
 
 /** Reads the revocation feed: an entry is removed only once nothing it applies to can be valid, so a reader never has a gap. */
@@ -41,11 +40,12 @@ export class RevocationsService {
       .catch((err: Error) => this.logger.warn(`removing expired revocations failed: ${err.message}`));
   }
 
-  /** Every access token of the session stops working (its refresh tokens are revoked by the caller). */
-  async endSession(sid: string): Promise<void> {
-    const now = Date.now();
-    await this.revocations.append({ kind: 'session', sid, at: now, expiresAt: new Date(now + this.accessTtlMs()) });
+  /** Every access token of the session stops working (its refresh tokens are revoked by the caller); answers what it stored. */
+  async endSession(sid: string): Promise<Revocation> {
+    const revocation = sessionRevocation(sid, Date.now(), this.config);
+    await this.revocations.append({ ...revocation, expiresAt: new Date(revocation.expiresAt) });
     await this.follower.poll().catch(() => undefined);
+    return revocation;
   }
 
   /** Applies the user service's security events once each (they are read again after a restart). */
@@ -53,33 +53,13 @@ export class RevocationsService {
     for (const e of events) {
       const source = `user:${e.pos}`;
       if (await this.revocations.hasSource(source)) continue;
-      if (e.type === 'role') {
-        await this.revocations.append({
-          kind: 'role',
-          userId: e.userId,
-          role: e.role,
-          at: e.at,
-          expiresAt: new Date(e.at + this.accessTtlMs()),
-          source,
-        });
-      } else {
-        // Kept as long as a refresh token lives: a refresh from a session that started before is refused even if its row escaped.
-        await this.revocations.append({
-          kind: 'user',
-          userId: e.userId,
-          at: e.at,
-          expiresAt: new Date(e.at + this.config.jwt.refreshTtlDays * DAY_MS),
-          source,
-        });
+      const revocation = revocationFor(e, this.config);
+      await this.revocations.append({ ...revocation, expiresAt: new Date(revocation.expiresAt), source });
+      if (revocation.kind === 'user') {
         const revoked = await this.refreshTokens.revokeUserBefore(e.userId, new Date(e.at), new Date());
         this.logger.log({ userId: e.userId, reason: e.type, refreshTokens: revoked }, 'Ended every session of a user');
       }
     }
     if (events.length) await this.follower.poll().catch(() => undefined);
-  }
-
-  private accessTtlMs(): number {
-    // A second of slack for clocks: an access token of the session can be valid no longer than this.
-    return this.config.jwt.accessTtlSec * 1000 + 1000;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AUTH_PATTERNS, LogoutPayload, RefreshTokenPayload, TokenPair } from '@app/contracts';
+import { AUTH_PATTERNS, LogoutPayload, LogoutReply, RefreshTokenPayload, TokenPair } from '@app/contracts';
 import { TokensService } from './tokens.service';
 
 /** Patterns whose proof is the refresh token (the login pattern, throttled, is in ../logins). */
@@ -14,8 +14,7 @@ export class TokensHandler {
   }
 
   @MessagePattern(AUTH_PATTERNS.logout)
-  async logout(@Payload('data') dto: LogoutPayload): Promise<{ revoked: true }> {
-    await this.tokens.logout(dto.refreshToken, dto.accessToken);
-    return { revoked: true };
+  async logout(@Payload('data') dto: LogoutPayload): Promise<LogoutReply> {
+    return { revoked: true, revocations: await this.tokens.logout(dto.refreshToken, dto.accessToken) };
   }
 }

@@ -43,7 +43,7 @@ describe('TokensService', () => {
       throw new Error(`unexpected ${pattern}`);
     });
     const registry = { client: () => ({ send: userCalls }) } as unknown as ServiceRegistry;
-    revocations = { endSession: jest.fn(async () => undefined) };
+    revocations = { endSession: jest.fn(async (sid: string) => ({ kind: 'session', sid, at: 1, expiresAt: 2 })) };
     service = new TokensService(
       repo,
       revocations as unknown as RevocationsService,
@@ -144,7 +144,8 @@ describe('TokensService', () => {
   it('logout ends the refresh token family and the bearer token session', async () => {
     const laptop = await service.login({ username: 'alice', password: 'pw' });
     const phone = await service.login({ username: 'alice', password: 'pw' });
-    await service.logout(laptop.refreshToken!, phone.accessToken);
+    const answered = await service.logout(laptop.refreshToken!, phone.accessToken);
+    expect(answered.map((r) => r.sid).sort()).toEqual(revocations.endSession.mock.calls.map((c: unknown[]) => c[0] as string).sort());
     expect(revocations.endSession.mock.calls.map((c: unknown[]) => c[0] as string).sort()).toEqual(
       [verifier.verify(laptop.accessToken).sid, verifier.verify(phone.accessToken).sid].sort(),
     );
@@ -156,5 +157,15 @@ describe('TokensService', () => {
     verifier.revocations.apply([{ pos: 'p1', kind: 'user', userId: USER.id, at: Date.now() + 1, expiresAt: Date.now() + 60_000 }]);
     await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
     expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses at once a refresh of a session older than a password change the user service reports, before any revocation arrives', async () => {
+    const pair = await service.login({ username: 'alice', password: 'pw' });
+    userCalls.mockResolvedValueOnce({ ...USER, sessionsEndedAt: Date.now() + 1 });
+    await expect(service.refresh(pair.refreshToken!)).rejects.toMatchObject({ status: 401 });
+    expect(rows.get(hashRefreshToken(pair.refreshToken!))!.revokedAt).toBeInstanceOf(Date);
+    const fresh = await service.login({ username: 'alice', password: 'pw' });
+    userCalls.mockResolvedValueOnce({ ...USER, sessionsEndedAt: Date.now() - 60_000 });
+    await expect(service.refresh(fresh.refreshToken!)).resolves.toHaveProperty('accessToken');
   });
 });

@@ -5,7 +5,7 @@ import { Interval } from '@nestjs/schedule';
 import { TokenVerifier } from '@app/auth';
 import { AppError } from '@app/common';
 import { APP_CONFIG, AppConfig, DEV_JWT_SECRET } from '@app/config';
-import { LoginPayload, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
+import { LoginPayload, Revocation, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 import { RevocationsService } from '../sessions/revocations.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -74,7 +74,8 @@ export class TokensService implements OnApplicationBootstrap {
     }
     // Fetch first: if the user service is away, the presented token stays usable for a retry.
     const user = await this.currentUser(record.userId);
-    if (!user) {
+    // A password change the security events have not brought here yet: the user service says so itself.
+    if (!user || startedAt < (user.sessionsEndedAt ?? 0)) {
       await this.tokens.revokeFamily(record.familyId, now);
       throw invalidRefreshToken();
     }
@@ -89,8 +90,9 @@ export class TokensService implements OnApplicationBootstrap {
   /**
    * Ends the session the refresh token belongs to, and the one of the access token if one is given: their refresh
    * tokens at once, their access tokens on every verifier within a second. Unknown tokens are ignored (idempotent).
+   * Answers the revocations it stored, for the gateway that relayed the logout to apply at once.
    */
-  async logout(refreshToken: string, accessToken?: string): Promise<void> {
+  async logout(refreshToken: string, accessToken?: string): Promise<Revocation[]> {
     const record = await this.tokens.findByHash(hashRefreshToken(refreshToken));
     const sids = new Set<string>();
     if (record) {
@@ -105,7 +107,9 @@ export class TokensService implements OnApplicationBootstrap {
         // Already invalid or ended: nothing more to end.
       }
     }
-    for (const sid of sids) await this.revocations.endSession(sid);
+    const revocations: Revocation[] = [];
+    for (const sid of sids) revocations.push(await this.revocations.endSession(sid));
+    return revocations;
   }
 
   private async currentUser(userId: string): Promise<UserDto | undefined> {

@@ -3,8 +3,9 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { LoginService } from './login.service';
+import { SessionChangesService } from './session-changes.service';
 
-/** The login flow and the per-address login limit, for the account routes of both versions. */
+/** The login flow, the per-address login limit and the calls that end sessions, for the account routes of both versions. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -14,7 +15,7 @@ import { LoginService } from './login.service';
       }),
     }),
   ],
-  providers: [LoginService, LoginThrottlerGuard],
-  exports: [LoginService, LoginThrottlerGuard, ThrottlerModule],
+  providers: [LoginService, LoginThrottlerGuard, SessionChangesService],
+  exports: [LoginService, LoginThrottlerGuard, SessionChangesService, ThrottlerModule],
 })
 export class IdentityModule {}

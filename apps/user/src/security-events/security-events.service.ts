@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { revocationFor } from '@app/auth';
 import { Interval } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { FeedPage, positionAt, SecurityEvent, SecurityEventType, UserRole } from '@app/contracts';
+import { FeedPage, positionAt, Revocation, SecurityEvent, SecurityEventType, UserRole } from '@app/contracts';
 import { SecurityEventsRepository } from './security-events.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +20,7 @@ export class SecurityEventsService {
 
   constructor(
     private readonly events: SecurityEventsRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.retentionMs = config.jwt.refreshTtlDays * DAY_MS;
   }
@@ -31,9 +32,14 @@ export class SecurityEventsService {
       .catch((err: Error) => this.logger.warn(`trim failed: ${err.message}`));
   }
 
-  /** Call after the change is stored: sessions that started before now are affected. */
-  async record(type: SecurityEventType, userId: string, role?: UserRole): Promise<void> {
-    await this.events.append({ type, userId, ...(role ? { role } : {}), at: Date.now() });
+  /**
+   * Call after the change is stored: sessions that started before `at` are affected. Answers the revocation the event
+   * means, for the gateway that relayed the change (this service never calls auth; auth reads the event from the feed).
+   */
+  async record(type: SecurityEventType, userId: string, role?: UserRole, at = Date.now()): Promise<Revocation> {
+    const event = { type, userId, ...(role ? { role } : {}), at };
+    await this.events.append(event);
+    return revocationFor(event, this.config);
   }
 
   async read(after: string | undefined, limit: number): Promise<FeedPage<SecurityEvent>> {

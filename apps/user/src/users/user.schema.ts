@@ -16,6 +16,10 @@ export class User {
   @Prop({ type: String, required: true, enum: ['admin', 'user'], default: 'user', index: true })
   role: UserRole;
 
+  /** The last password change or reset (ms): sessions that started before it have ended (the auth service's refresh checks it). */
+  @Prop({ type: Number })
+  sessionsEndedAt?: number;
+
   createdAt: Date;
   updatedAt: Date;
 }

@@ -8,6 +8,8 @@ import {
   RegisterUserPayload,
   UpdateUserPayload,
   USER_PATTERNS,
+  UserDeleteReply,
+  UserUpdateReply,
   UserDto,
   UserIdPayload,
   VerifyCredentialsPayload,
@@ -48,16 +50,15 @@ export class UsersHandler {
   @MessagePattern(USER_PATTERNS.update)
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin', 'user')
-  update(@Payload('data') dto: UpdateUserPayload, @RpcPrincipal() actor: Principal): Promise<UserDto> {
+  update(@Payload('data') dto: UpdateUserPayload, @RpcPrincipal() actor: Principal): Promise<UserUpdateReply> {
     return this.users.update({ ...dto, id: dto.id.toLowerCase() }, actor);
   }
 
   @MessagePattern(USER_PATTERNS.delete)
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
-  async delete(@Payload('data') dto: UserIdPayload): Promise<{ deleted: true }> {
-    await this.users.delete(dto.id.toLowerCase());
-    return { deleted: true };
+  async delete(@Payload('data') dto: UserIdPayload): Promise<UserDeleteReply> {
+    return { revocations: await this.users.delete(dto.id.toLowerCase()) };
   }
 
   /** Only the auth service (with its service token) may check passwords. */

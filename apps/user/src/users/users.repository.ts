@@ -11,6 +11,7 @@ export interface UserRecord {
   username: string;
   passwordHash: string;
   role: UserRole;
+  sessionsEndedAt?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -18,6 +19,7 @@ export interface UserRecord {
 export interface UserChanges {
   username?: string;
   passwordHash?: string;
+  sessionsEndedAt?: number;
   role?: UserRole;
 }
 
@@ -28,6 +30,7 @@ const toRecord = (doc: LeanUser): UserRecord => ({
   username: doc.username,
   passwordHash: doc.passwordHash,
   role: doc.role,
+  ...(doc.sessionsEndedAt !== undefined ? { sessionsEndedAt: doc.sessionsEndedAt } : {}),
   createdAt: doc.createdAt,
   updatedAt: doc.updatedAt,
 });

@@ -53,19 +53,24 @@ describe('UsersService rules', () => {
       verify: jest.fn(async (hash: string, pw: string) => hash === `hash:${pw}`),
       burn: jest.fn(async () => false as const),
     } as unknown as jest.Mocked<PasswordHasherService>;
-    events = { record: jest.fn(async () => undefined) };
+    events = {
+      record: jest.fn(async (type: string, userId: string) => ({ kind: type === 'role' ? 'role' : 'user', userId, at: 1, expiresAt: 2 })),
+    };
     service = new UsersService(repo, hasher, events as unknown as SecurityEventsService, loadConfig({ NODE_ENV: 'test' }));
   });
 
   describe('security events (sessions that end)', () => {
-    it('records a password change, a role change and a delete, and nothing for a rename', async () => {
-      await service.update({ id: USER_ID, username: 'alice2' }, admin);
+    it('records a password change, a role change and a delete, and nothing for a rename, answering what each revokes', async () => {
+      await expect(service.update({ id: USER_ID, username: 'alice2' }, admin)).resolves.toMatchObject({ revocations: [] });
       expect(events.record).not.toHaveBeenCalled();
-      await service.update({ id: USER_ID, password: 'new-password-1' }, admin);
-      expect(events.record).toHaveBeenLastCalledWith('password', USER_ID);
+      const changed = await service.update({ id: USER_ID, password: 'new-password-1' }, admin);
+      // The same instant for the stored end of sessions (checked by a refresh) and the event.
+      const at = (repo.update.mock.lastCall as [string, { sessionsEndedAt: number }])[1].sessionsEndedAt;
+      expect(events.record).toHaveBeenLastCalledWith('password', USER_ID, undefined, at);
+      expect(changed.revocations).toEqual([expect.objectContaining({ kind: 'user', userId: USER_ID })]);
       await service.update({ id: USER_ID, role: 'admin' }, admin);
-      expect(events.record).toHaveBeenLastCalledWith('role', USER_ID, 'admin');
-      await service.delete(OTHER_ID);
+      expect(events.record).toHaveBeenLastCalledWith('role', USER_ID, 'admin', expect.any(Number));
+      await expect(service.delete(OTHER_ID)).resolves.toEqual([expect.objectContaining({ kind: 'user', userId: OTHER_ID })]);
       expect(events.record).toHaveBeenLastCalledWith('deleted', OTHER_ID);
     });
 
@@ -78,7 +83,7 @@ describe('UsersService rules', () => {
 
   describe('role changes', () => {
     it('lets an admin change a role', async () => {
-      await expect(service.update({ id: USER_ID, role: 'admin' }, admin)).resolves.toMatchObject({ role: 'admin' });
+      await expect(service.update({ id: USER_ID, role: 'admin' }, admin)).resolves.toMatchObject({ user: { role: 'admin' } });
       expect(repo.update).toHaveBeenCalledWith(USER_ID, { role: 'admin' });
     });
 
@@ -93,19 +98,22 @@ describe('UsersService rules', () => {
     });
 
     it('lets a user rename themself, and change their password only with the current one', async () => {
-      await expect(service.update({ id: USER_ID, username: 'alicia' }, user)).resolves.toMatchObject({ username: 'alicia' });
+      await expect(service.update({ id: USER_ID, username: 'alicia' }, user)).resolves.toMatchObject({ user: { username: 'alicia' } });
       await expect(service.update({ id: USER_ID, password: 'new-password' }, user)).rejects.toMatchObject({ status: 400 });
       await expect(service.update({ id: USER_ID, password: 'new-password', currentPassword: 'nope' }, user)).rejects.toMatchObject({
         status: 403,
       });
       await expect(service.update({ id: USER_ID, password: 'new-password', currentPassword: 'alice-pw' }, user)).resolves.toBeDefined();
-      expect(repo.update).toHaveBeenLastCalledWith(USER_ID, { passwordHash: 'hash:new-password' });
+      expect(repo.update.mock.lastCall).toEqual([
+        USER_ID,
+        { passwordHash: 'hash:new-password', sessionsEndedAt: expect.any(Number) as number },
+      ]);
     });
 
     it('refuses to demote the last admin, but allows it when another admin remains', async () => {
       await expect(service.update({ id: ADMIN_ID, role: 'user' }, admin)).rejects.toMatchObject({ status: 409 });
       store.set(OTHER_ID, record(OTHER_ID, 'bob', 'admin'));
-      await expect(service.update({ id: ADMIN_ID, role: 'user' }, admin)).resolves.toMatchObject({ role: 'user' });
+      await expect(service.update({ id: ADMIN_ID, role: 'user' }, admin)).resolves.toMatchObject({ user: { role: 'user' } });
     });
 
     it('answers a duplicate username with 409', async () => {
@@ -140,9 +148,12 @@ describe('UsersService rules', () => {
       expect(repo.findById).not.toHaveBeenCalled();
     });
 
-    it('never returns the hash', async () => {
+    it('never returns the hash; tells only a service (the refresh) when a password change ended the sessions', async () => {
+      store.set(USER_ID, { ...store.get(USER_ID)!, sessionsEndedAt: 1234 });
       const dto = await service.findById(USER_ID, admin);
       expect(Object.keys(dto).sort()).toEqual(['createdAt', 'id', 'role', 'updatedAt', 'username']);
+      expect(Object.keys(await service.findById(USER_ID, user)).sort()).toEqual(['createdAt', 'id', 'role', 'updatedAt', 'username']);
+      await expect(service.findById(USER_ID, principal('auth', 'service'))).resolves.toMatchObject({ sessionsEndedAt: 1234 });
     });
   });
 

@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Principal } from '@app/auth';
 import { AppError, ErrorCode, Page } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { CreateUserPayload, ListUsersPayload, RegisterUserPayload, UpdateUserPayload, UserDto, UserRole } from '@app/contracts';
+import {
+  CreateUserPayload,
+  ListUsersPayload,
+  RegisterUserPayload,
+  Revocation,
+  UpdateUserPayload,
+  UserUpdateReply,
+  UserDto,
+  UserRole,
+} from '@app/contracts';
 import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasherService } from './password-hasher.service';
 import { UserChanges, UsernameTakenError, UserRecord, UsersRepository } from './users.repository';
@@ -18,6 +27,10 @@ function toUserDto(user: UserRecord): UserDto {
     updatedAt: user.updatedAt.toISOString(),
   };
 }
+
+/** What the auth service's refresh needs besides: when the last password change ended the user's sessions. */
+const toServiceUserDto = (user: UserRecord): UserDto =>
+  user.sessionsEndedAt !== undefined ? { ...toUserDto(user), sessionsEndedAt: user.sessionsEndedAt } : toUserDto(user);
 
 const taken = () => AppError.conflict('Username is already taken');
 
@@ -63,7 +76,8 @@ export class UsersService implements OnApplicationBootstrap {
     if (actor.role !== 'admin' && actor.role !== 'service' && actor.id !== id) {
       throw AppError.forbidden('You may only read your own account');
     }
-    return toUserDto(await this.existing(id));
+    const user = await this.existing(id);
+    return actor.role === 'service' ? toServiceUserDto(user) : toUserDto(user);
   }
 
   async list(query: ListUsersPayload): Promise<Page<UserDto>> {
@@ -71,7 +85,8 @@ export class UsersService implements OnApplicationBootstrap {
     return { items: items.map(toUserDto), total, page: query.page, limit: query.limit };
   }
 
-  async update(input: UpdateUserPayload, actor: Principal): Promise<UserDto> {
+  /** Answers the revocations the change implies, for the gateway that relayed it to apply at once. */
+  async update(input: UpdateUserPayload, actor: Principal): Promise<UserUpdateReply> {
     const isAdmin = actor.role === 'admin';
     if (!isAdmin && actor.id !== input.id) throw AppError.forbidden('You may only change your own account');
     if (!isAdmin && input.role !== undefined) throw AppError.forbidden('Only an admin can change a role');
@@ -87,9 +102,13 @@ export class UsersService implements OnApplicationBootstrap {
     }
     const changes: UserChanges = {};
     if (input.username !== undefined && input.username !== current.username) changes.username = input.username;
-    if (input.password !== undefined) changes.passwordHash = await this.hasher.hash(input.password);
+    const at = Date.now();
+    if (input.password !== undefined) {
+      changes.passwordHash = await this.hasher.hash(input.password);
+      changes.sessionsEndedAt = at;
+    }
     if (input.role !== undefined && input.role !== current.role) changes.role = input.role;
-    if (Object.keys(changes).length === 0) return toUserDto(current);
+    if (Object.keys(changes).length === 0) return { user: toUserDto(current), revocations: [] };
     let updated: UserRecord | null;
     try {
       updated = await this.users.update(input.id, changes);
@@ -99,18 +118,20 @@ export class UsersService implements OnApplicationBootstrap {
     }
     if (!updated) throw AppError.notFound('User not found');
     // Before the answer: once the change is acknowledged, the sessions it ends are on their way out (within 1 s).
-    if (changes.passwordHash) await this.securityEvents.record('password', updated.id);
-    if (changes.role) await this.securityEvents.record('role', updated.id, changes.role);
-    return toUserDto(updated);
+    const revocations: Revocation[] = [];
+    if (changes.passwordHash) revocations.push(await this.securityEvents.record('password', updated.id, undefined, at));
+    if (changes.role) revocations.push(await this.securityEvents.record('role', updated.id, changes.role, at));
+    return { user: toUserDto(updated), revocations };
   }
 
-  async delete(id: string): Promise<void> {
+  /** Answers the revocation of every session of the user, for the gateway that relayed the delete. */
+  async delete(id: string): Promise<Revocation[]> {
     const target = await this.existing(id);
     if (target.role === 'admin' && (await this.users.countAdmins()) <= 1) {
       throw AppError.conflict('The last admin cannot be deleted');
     }
     if (!(await this.users.delete(id))) throw AppError.notFound('User not found');
-    await this.securityEvents.record('deleted', id);
+    return [await this.securityEvents.record('deleted', id)];
   }
 
   /** The same answer and about the same time whether the name is unknown or the password wrong. */

@@ -7,6 +7,12 @@ export class LoginPayload extends CredentialsDto {
   @IsOptional()
   @IsBoolean()
   withRefreshToken?: boolean;
+
+  /** The device token from an earlier login on this client (a cookie at the gateway): its own throttle key. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  deviceToken?: string;
 }
 
 export class RefreshTokenPayload {
@@ -31,4 +37,6 @@ export interface TokenPair {
   tokenType: 'Bearer';
   /** Seconds until the access token expires. */
   expiresIn: number;
+  /** From `auth.login`: proves this client signed in to the account, for its next login (never in an HTTP body). */
+  deviceToken?: string;
 }

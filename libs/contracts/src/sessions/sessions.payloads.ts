@@ -32,3 +32,16 @@ export interface RevocationEvent {
   /** After this (ms since epoch) no token the entry applies to can be valid any more; verifiers forget it. */
   expiresAt: number;
 }
+
+/**
+ * A revocation as the service that stored it answers the call that caused it (logout, password or role change,
+ * delete): the gateway that relayed the call applies it to its own list before it answers, so the very next request
+ * there is refused; everyone else learns of it from the revocation feed. No feed position: it is not a feed entry.
+ */
+export type Revocation = Omit<RevocationEvent, 'pos'>;
+
+/** The reply of `auth.logout`: the sessions it ended. */
+export interface LogoutReply {
+  revoked: true;
+  revocations: Revocation[];
+}

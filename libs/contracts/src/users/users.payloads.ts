@@ -1,6 +1,7 @@
 import { PageQuery } from '@app/common';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CredentialsDto } from '../auth/auth.dto';
+import type { Revocation } from '../sessions/sessions.payloads';
 import { SignUpDto, UserChangesDto } from './users.dto';
 import { USER_ROLES, UserRole } from './users.constants';
 
@@ -11,6 +12,21 @@ export interface UserDto {
   role: UserRole;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Only to service callers (the auth service's refresh): sessions that started before this (ms) have ended, by a
+   * password change or reset. Lets a refresh be refused at once, before the security event reaches the auth service.
+   */
+  sessionsEndedAt?: number;
+}
+
+/** The reply of `user.delete`: the revocations it implies (every session of the user), for the gateway that relayed it. */
+export interface UserDeleteReply {
+  revocations: Revocation[];
+}
+
+/** The reply of `user.update`: the user, and the revocations a password or role change implies (none for a rename). */
+export interface UserUpdateReply extends UserDeleteReply {
+  user: UserDto;
 }
 
 /** Self sign-up: no role field, the service always makes a `user`. */

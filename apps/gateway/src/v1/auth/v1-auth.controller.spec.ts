@@ -6,6 +6,8 @@ import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import type { LoginService } from '../../identity/login.service';
 import { V1AuthController } from './v1-auth.controller';
 
+const CLIENT = { ip: '10.0.0.2', setDeviceToken: () => undefined };
+
 describe('V1AuthController', () => {
   const logins = {
     login: jest.fn(async () => ({ accessToken: 'access', refreshToken: undefined, tokenType: 'Bearer', expiresIn: 3600 })),
@@ -24,13 +26,13 @@ describe('V1AuthController', () => {
   });
 
   it('answers {token} with an access token only: v1 clients get no refresh token stored', async () => {
-    await expect(controller.movieLogin({ user: 'alice', password: 'pw' }, '10.0.0.2')).resolves.toEqual({ token: 'access' });
-    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', false, '10.0.0.2');
+    await expect(controller.movieLogin({ user: 'alice', password: 'pw' }, CLIENT)).resolves.toEqual({ token: 'access' });
+    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', false, CLIENT);
   });
 
   it('refuses an empty user or password as a failed login, without asking the auth service', async () => {
-    await expect(controller.adminAuth({ user: 'admin' }, '10.0.0.2')).rejects.toMatchObject({ status: 401 });
-    await expect(controller.adminAuth({ password: 'pw' }, '10.0.0.2')).rejects.toMatchObject({ status: 401 });
+    await expect(controller.adminAuth({ user: 'admin' }, CLIENT)).rejects.toMatchObject({ status: 401 });
+    await expect(controller.adminAuth({ password: 'pw' }, CLIENT)).rejects.toMatchObject({ status: 401 });
     expect(logins.login).not.toHaveBeenCalled();
   });
 });

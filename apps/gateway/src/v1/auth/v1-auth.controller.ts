@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { Public } from '../../auth/auth.decorator';
+import { CurrentLoginClient, LoginClient } from '../../identity/login-client.decorator';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
 import { V1LoginDto, V1TokenDto } from './v1-login.dto';
@@ -24,8 +25,8 @@ export class V1AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('admin/auth')
   @HttpCode(200)
-  adminAuth(@Body() dto: V1LoginDto, @Ip() clientIp: string): Promise<{ token: string }> {
-    return this.login(dto, clientIp);
+  adminAuth(@Body() dto: V1LoginDto, @CurrentLoginClient() client: LoginClient): Promise<{ token: string }> {
+    return this.login(dto, client);
   }
 
   @ApiOperation({
@@ -39,13 +40,13 @@ export class V1AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Post('login')
   @HttpCode(200)
-  movieLogin(@Body() dto: V1LoginDto, @Ip() clientIp: string): Promise<{ token: string }> {
-    return this.login(dto, clientIp);
+  movieLogin(@Body() dto: V1LoginDto, @CurrentLoginClient() client: LoginClient): Promise<{ token: string }> {
+    return this.login(dto, client);
   }
 
-  private async login(dto: V1LoginDto, clientIp: string): Promise<{ token: string }> {
+  private async login(dto: V1LoginDto, client: LoginClient): Promise<{ token: string }> {
     if (!dto.user || !dto.password) this.logins.rejectEmpty();
-    const pair = await this.logins.login(dto.user, dto.password, false, clientIp);
+    const pair = await this.logins.login(dto.user, dto.password, false, client);
     return { token: pair.accessToken };
   }
 }

@@ -1,7 +1,9 @@
 import { Reflector } from '@nestjs/core';
 import { USER_PATTERNS } from '@app/contracts';
+import { RevocationListService } from '@app/auth';
 import type { ServiceClient } from '@app/resilience';
 import { routeAccess } from '../../auth/auth.guard';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { V1UsersController } from './v1-users.controller';
 
 const ID = 'c'.repeat(24);
@@ -9,7 +11,8 @@ const user = (n: number) => ({ id: String(n).padStart(24, '0'), username: `user$
 
 describe('V1UsersController', () => {
   const send = jest.fn(async (_pattern: string, _data: unknown): Promise<unknown> => user(1));
-  const controller = new V1UsersController({ send } as unknown as ServiceClient);
+  const client = { send } as unknown as ServiceClient;
+  const controller = new V1UsersController(client, new SessionChangesService(client, client, new RevocationListService()));
   beforeEach(() => send.mockClear());
 
   it('is for admins only, on every route', () => {

@@ -6,6 +6,7 @@ import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { requireField, SUCCESS, V1CreateUserDto, V1MessageDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
 
 /** At most this many users in one v1 list (it has no paging). */
@@ -20,7 +21,10 @@ const toV1 = (user: UserDto): V1User => ({ id: user.id, name: user.username });
 @Roles('admin')
 @Controller('api/v1/users')
 export class V1UsersController {
-  constructor(@InjectService('user') private readonly users: ServiceClient) {}
+  constructor(
+    @InjectService('user') private readonly users: ServiceClient,
+    private readonly sessions: SessionChangesService,
+  ) {}
 
   @ApiOperation({
     operationId: 'v1CreateUser',
@@ -83,7 +87,7 @@ export class V1UsersController {
     const id = assertObjectId(dto.id);
     const username = requireField(dto.name, 'Name is empty');
     const password = requireField(dto.password, 'Password is empty');
-    await this.users.send<UserDto>(USER_PATTERNS.update, { id, username, password }, { token });
+    await this.sessions.updateUser({ id, username, password }, token);
     return SUCCESS;
   }
 
@@ -93,7 +97,7 @@ export class V1UsersController {
   @ApiObjectIdParam()
   @Delete(':id')
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<typeof SUCCESS> {
-    await this.users.send(USER_PATTERNS.delete, { id }, { token });
+    await this.sessions.deleteUser(id, token);
     return SUCCESS;
   }
 }

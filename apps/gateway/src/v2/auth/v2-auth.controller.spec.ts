@@ -1,12 +1,13 @@
 import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import type { Principal } from '@app/auth';
+import { Principal, RevocationListService } from '@app/auth';
 import { AppError } from '@app/common';
 import { AUTH_PATTERNS, USER_PATTERNS } from '@app/contracts';
 import type { ServiceClient } from '@app/resilience';
 import { routeAccess } from '../../auth/auth.guard';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import type { LoginService } from '../../identity/login.service';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { V2AuthController } from './v2-auth.controller';
 
 const caller: Principal = { id: 'a'.repeat(24), username: 'alice', role: 'user', jti: 'j', exp: 0 };
@@ -19,6 +20,7 @@ describe('V2AuthController', () => {
     users as unknown as ServiceClient,
     auth as unknown as ServiceClient,
     logins as unknown as LoginService,
+    new SessionChangesService(users as unknown as ServiceClient, auth as unknown as ServiceClient, new RevocationListService()),
   );
   const access = (method: keyof V2AuthController) => routeAccess(new Reflector(), [V2AuthController.prototype[method], V2AuthController]);
   const guards = (method: keyof V2AuthController) =>
@@ -33,8 +35,9 @@ describe('V2AuthController', () => {
   });
 
   it('logs in for a refresh token too, with the client address for the failed-login limits', async () => {
-    await controller.login({ username: 'alice', password: 'pw' }, '10.0.0.1');
-    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', true, '10.0.0.1');
+    const client = { ip: '10.0.0.1', setDeviceToken: () => undefined };
+    await controller.login({ username: 'alice', password: 'pw' }, client);
+    expect(logins.login).toHaveBeenCalledWith('alice', 'pw', true, client);
   });
 
   it('registers through the user service with only the sign-up fields, no token', async () => {

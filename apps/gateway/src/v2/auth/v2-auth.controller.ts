@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/auth';
 import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
@@ -6,8 +6,10 @@ import { AUTH_PATTERNS, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
+import { CurrentLoginClient, LoginClient } from '../../identity/login-client.decorator';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
 import { LoginService } from '../../identity/login.service';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { UserResponseDto } from '../users/v2-users.dto';
 import { LoginDto, MeDto, RefreshDto, RegisterDto, TokenPairDto } from './v2-auth.dto';
 
@@ -18,6 +20,7 @@ export class V2AuthController {
     @InjectService('user') private readonly users: ServiceClient,
     @InjectService('auth') private readonly auth: ServiceClient,
     private readonly logins: LoginService,
+    private readonly sessions: SessionChangesService,
   ) {}
 
   @ApiOperation({ operationId: 'register', summary: 'Self sign-up (role user)', description: '403 when self sign-up is turned off.' })
@@ -34,7 +37,8 @@ export class V2AuthController {
   @ApiOperation({
     operationId: 'login',
     summary: 'Log in: an access token and a refresh token',
-    description: 'Repeated failures from one address, for one account or any, are throttled with growing delays (429).',
+    description:
+      'Repeated failures from one client, for one account or any, are throttled with growing delays (429). The client is the device when it sends the `mp_device` cookie of an earlier login to the account (set on every login), else its address.',
   })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(...BODY_ERRORS, 401, 429)
@@ -42,8 +46,8 @@ export class V2AuthController {
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto, @Ip() clientIp: string): Promise<TokenPairDto> {
-    return (await this.logins.login(dto.username, dto.password, true, clientIp)) as TokenPairDto;
+  async login(@Body() dto: LoginDto, @CurrentLoginClient() client: LoginClient): Promise<TokenPairDto> {
+    return (await this.logins.login(dto.username, dto.password, true, client)) as TokenPairDto;
   }
 
   @ApiOperation({
@@ -64,7 +68,7 @@ export class V2AuthController {
     operationId: 'logout',
     summary: 'End the session the refresh token belongs to',
     description:
-      'Its access tokens stop working too, within a second on every instance, and so does the session of the bearer token if one is sent.',
+      'Its access tokens stop working too, at once on the instance that answered and within a second on every other, and so does the session of the bearer token if one is sent.',
   })
   @ApiNoContentResponse({ description: 'Logged out (also when the token was already spent)' })
   @ApiErrors(...BODY_ERRORS, 401)
@@ -72,7 +76,7 @@ export class V2AuthController {
   @Post('logout')
   @HttpCode(204)
   async logout(@Body() dto: RefreshDto, @BearerToken() token?: string): Promise<void> {
-    await this.auth.send(AUTH_PATTERNS.logout, { refreshToken: dto.refreshToken, ...(token ? { accessToken: token } : {}) });
+    await this.sessions.logout(dto.refreshToken, token);
   }
 
   @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })

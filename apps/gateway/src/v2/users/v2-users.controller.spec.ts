@@ -1,8 +1,10 @@
 import { Reflector } from '@nestjs/core';
 import { AppError } from '@app/common';
 import { USER_PATTERNS } from '@app/contracts';
+import { RevocationListService } from '@app/auth';
 import type { ServiceClient } from '@app/resilience';
 import { routeAccess } from '../../auth/auth.guard';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { V2UsersController } from './v2-users.controller';
 
 const ID = 'b'.repeat(24);
@@ -11,7 +13,8 @@ const USER = { id: ID, username: 'bob', role: 'user', createdAt: 't', updatedAt:
 /** The user service decides again with the forwarded token; the gateway adds the route's roles and the message shape. */
 describe('V2UsersController', () => {
   const send = jest.fn(async (): Promise<unknown> => USER);
-  const controller = new V2UsersController({ send } as unknown as ServiceClient);
+  const client = { send } as unknown as ServiceClient;
+  const controller = new V2UsersController(client, new SessionChangesService(client, client, new RevocationListService()));
   const access = (method: keyof V2UsersController) =>
     routeAccess(new Reflector(), [V2UsersController.prototype[method], V2UsersController]);
   beforeEach(() => send.mockClear());
@@ -37,8 +40,9 @@ describe('V2UsersController', () => {
     expect(send).toHaveBeenLastCalledWith(USER_PATTERNS.delete, { id: ID }, { token: 'tok' });
   });
 
-  it('changes the user of the path, whatever id the body carries', async () => {
-    await controller.update(ID, { username: 'bobby', id: 'c'.repeat(24) } as never, 'tok');
+  it('changes the user of the path, whatever id the body carries, and answers the user of the reply', async () => {
+    send.mockResolvedValueOnce({ user: USER, revocations: [] });
+    await expect(controller.update(ID, { username: 'bobby', id: 'c'.repeat(24) } as never, 'tok')).resolves.toEqual(USER);
     expect(send).toHaveBeenLastCalledWith(USER_PATTERNS.update, { username: 'bobby', id: ID }, { token: 'tok' });
   });
 

@@ -5,6 +5,7 @@ import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorator';
 import { InjectService } from '../../clients/service-clients.module';
+import { SessionChangesService } from '../../identity/session-changes.service';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './v2-users.dto';
 import { ListUsersQuery } from './v2-users.query';
 
@@ -13,7 +14,10 @@ import { ListUsersQuery } from './v2-users.query';
 @ApiBearerAuth()
 @Controller('api/v2/users')
 export class V2UsersController {
-  constructor(@InjectService('user') private readonly users: ServiceClient) {}
+  constructor(
+    @InjectService('user') private readonly users: ServiceClient,
+    private readonly sessions: SessionChangesService,
+  ) {}
 
   @ApiOperation({
     operationId: 'createUser',
@@ -61,7 +65,7 @@ export class V2UsersController {
   @ApiObjectIdParam()
   @Patch(':id')
   update(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: UpdateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.users.send<UserDto>(USER_PATTERNS.update, { ...dto, id }, { token });
+    return this.sessions.updateUser({ ...dto, id }, token);
   }
 
   @ApiOperation({
@@ -76,6 +80,6 @@ export class V2UsersController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<void> {
-    await this.users.send(USER_PATTERNS.delete, { id }, { token });
+    await this.sessions.deleteUser(id, token);
   }
 }
