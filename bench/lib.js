@@ -147,7 +147,7 @@ async function metricsText(baseUrl) {
 }
 
 function writeResults(results, markdownRows, full) {
-  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, (k, v) => (typeof v === 'bigint' ? undefined : v), 2) + '\n');
   if (!full) return;
   const file = join(__dirname, 'RESULTS.md');
   if (!existsSync(file)) writeFileSync(file, '# Benchmark results\n\nAppended by `npm run bench` (full runs only).\n');
