@@ -37,27 +37,33 @@ describe('reliability: a service instance killed under write load', () => {
       }
     };
     const writers = [writer(), writer(), writer(), writer()];
-    await waitFor(async () => acknowledged.length >= 20, 20_000, 'writes to flow');
-    const victim = system.state().apps.find((a) => a.name === 'movie-1')!;
-    process.kill(victim.pid, 'SIGKILL');
-    const killedAt = Date.now();
-    const opened = await waitFor(
-      async () => {
-        const res = await client.get('/api/v2/admin/services');
-        const instance = res.body.services
-          .find((s: { name: string }) => s.name === 'movie')
-          .instances.find((i: { port: number }) => i.port === victim.port);
-        return instance.state === 'open' ? Date.now() : undefined;
-      },
-      10_000,
-      "the dead instance's breaker to open",
-    );
-    const before = acknowledged.length;
-    await waitFor(async () => acknowledged.length >= before + 20, 20_000, 'writes to keep flowing on the other instance');
-    stop = true;
-    await Promise.all(writers);
+    let killedAt: number | undefined;
+    let opened: number | undefined;
+    // The writers stop however the test ends: loops left running would keep jest from exiting.
+    try {
+      await waitFor(async () => acknowledged.length >= 20, 20_000, 'writes to flow');
+      const victim = system.state().apps.find((a) => a.name === 'movie-1')!;
+      process.kill(victim.pid, 'SIGKILL');
+      killedAt = Date.now();
+      opened = await waitFor(
+        async () => {
+          const res = await client.get('/api/v2/admin/services');
+          const instance = res.body.services
+            .find((s: { name: string }) => s.name === 'movie')
+            .instances.find((i: { port: number }) => i.port === victim.port);
+          return instance.state === 'open' ? Date.now() : undefined;
+        },
+        10_000,
+        "the dead instance's breaker to open",
+      );
+      const before = acknowledged.length;
+      await waitFor(async () => acknowledged.length >= before + 20, 20_000, 'writes to keep flowing on the other instance');
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
     process.stdout.write(
-      `reliability: ${acknowledged.length} acknowledged writes, statuses ${JSON.stringify(statuses)}, breaker open ${opened - killedAt} ms after kill -9\n`,
+      `reliability: ${acknowledged.length} acknowledged writes, statuses ${JSON.stringify(statuses)}, breaker open ${opened! - killedAt!} ms after kill -9\n`,
     );
     expect(Object.keys(statuses).every((s) => ['201', '503'].includes(s))).toBe(true);
     const missing: string[] = [];

@@ -1,8 +1,9 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { revocationsFromAuthService, TokenModule } from '@app/auth';
+import { RevocationFollower, TokenModule } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
+import { EventsModule } from '@app/events';
 import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
 import { JwtAuthGuard, RolesGuard } from './auth/auth.guard';
 import { ServiceClientsModule } from './clients/service-clients.module';
@@ -23,6 +24,7 @@ export class GatewayModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
+        EventsModule.forRoot(),
         ServiceClientsModule,
         TokenModule,
         PassportModule,
@@ -35,7 +37,7 @@ export class GatewayModule implements NestModule {
       providers: [
         { provide: DrainStateService, useValue: drain },
         JwtStrategy,
-        ...revocationsFromAuthService('gateway'),
+        RevocationFollower,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],

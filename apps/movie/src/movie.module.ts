@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { revocationsFromAuthService, TokenModule } from '@app/auth';
+import { RevocationFollower, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { ChangesModule } from './changes/changes.module';
 import { DemoModule } from './demo/demo.module';
@@ -18,8 +17,6 @@ export class MovieModule {
       imports: [
         ...serviceBaseImports('movie', config),
         TokenModule,
-        // Only for reading the auth service's revocations (every verifier does; docs/services.md).
-        ResilienceModule.forServices(['auth']),
         ChangesModule,
         GenresModule,
         MoviesModule,
@@ -27,7 +24,7 @@ export class MovieModule {
         DemoModule,
       ],
       controllers: [healthHandlerFor('movie')],
-      providers: [...revocationsFromAuthService('movie')],
+      providers: [RevocationFollower],
       exports: [DemoModule],
     };
   }

@@ -10,6 +10,8 @@ export async function runOneProcess(loaded: AppConfig): Promise<void> {
   let db: EmbeddedDb | undefined;
   // Every instance is in this process and known up front: nothing to discover.
   const settings: Record<string, string> = { REGISTRY: 'static' };
+  // Every producer and consumer of events is in this process too: the in-memory engine carries them.
+  if (loaded.events.engine === 'auto') settings.EVENTS_ENGINE = 'memory';
   if (!loaded.mongo.uri) {
     db = await startEmbeddedDb({ dataDir: loaded.dataDir, cacheDir: loaded.embeddedDb.cacheDir, engine: loaded.embeddedDb.engine });
     settings.MONGO_URI = db.uri;

@@ -12,7 +12,12 @@ export async function runSeed(loaded: AppConfig): Promise<void> {
     : await startEmbeddedDb({ dataDir: loaded.dataDir, cacheDir: loaded.embeddedDb.cacheDir, engine: loaded.embeddedDb.engine });
   // The explicit seed below decides; the start-up autoload stays out of the way.
   // Nothing else runs: a secret of its own for the clients the movie module builds (they never reach another process).
-  const config = withServiceSecret(withSettings(loaded, { ...(db ? { MONGO_URI: db.uri } : {}), DEMO_DATA: 'false' }));
+  const config = withServiceSecret(withSettings(loaded, {
+        ...(db ? { MONGO_URI: db.uri } : {}),
+        DEMO_DATA: 'false',
+        // No consumer runs beside the seed: the events go nowhere, and the next start rebuilds what follows them.
+        ...(loaded.events.engine === 'auto' ? { EVENTS_ENGINE: 'memory' } : {}),
+      }));
   const app = await NestFactory.createApplicationContext(MovieModule.register(config), { logger: ['error', 'warn'] });
   try {
     const result = await app.get(DemoSeeder, { strict: false }).seed();

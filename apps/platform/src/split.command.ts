@@ -126,11 +126,12 @@ export async function runSplit(loaded: AppConfig, argv: string[]): Promise<void>
   }
   const registry = config.registry.mode;
   let nats: LocalNatsServer | undefined;
-  if (registry === 'nats' && !process.env.NATS_URL) {
-    // The registry needs a NATS server; without NATS_URL this system gets a private one (never a shared default port).
-    nats = await startNatsServer({ cacheDir: config.embeddedDb.cacheDir, log: say });
+  if (!process.env.NATS_URL && (registry === 'nats' || config.transport === 'nats' || config.events.engine !== 'memory')) {
+    // Events travel on JetStream (and the registry may need NATS too); without NATS_URL this system gets a private
+    // server (never a shared default port) that keeps its streams beside the database files.
+    nats = await startNatsServer({ cacheDir: config.embeddedDb.cacheDir, jetStreamDir: join(config.dataDir, 'jetstream'), log: say });
     config = withSettings(config, { NATS_URL: nats.url });
-    say(`NATS server for the registry on ${nats.url}`);
+    say(`NATS server with JetStream (events${registry === 'nats' ? ', registry' : ''}) on ${nats.url}`);
   }
   // The launcher owns this deployment: without SERVICE_SECRET it makes one for its children (env only, never on the command line).
   config = withServiceSecret(config);

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { revocationsFromAuthService, TokenModule } from '@app/auth';
+import { RevocationFollower, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ResilienceModule } from '@app/resilience';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
@@ -21,8 +21,7 @@ export class RecommendationModule {
       imports: [
         ...serviceBaseImports('recommendation', config),
         TokenModule,
-        // auth: only to read its revocations (every verifier does; docs/services.md).
-        ResilienceModule.forServices(['movie', 'auth']),
+        ResilienceModule.forServices(['movie']),
         MongooseModule.forFeature([
           { name: Similarity.name, schema: SimilaritySchema },
           { name: Build.name, schema: BuildSchema },
@@ -36,7 +35,7 @@ export class RecommendationModule {
         RatingsSnapshotRepository,
         MovieCatalogClient,
         RecommendationsService,
-        ...revocationsFromAuthService('recommendation'),
+        RevocationFollower,
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { revocationsFromAuthService, TokenModule } from '@app/auth';
-import { ResilienceModule } from '@app/resilience';
+import { RevocationFollower, TokenModule } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { healthHandlerFor, serviceBaseImports } from '@app/runtime';
 import { UsersModule } from './users/users.module';
@@ -10,10 +9,9 @@ export class UserModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: UserModule,
-      // The auth client is only for reading revocations (every verifier does; docs/services.md).
-      imports: [...serviceBaseImports('user', config), TokenModule, ResilienceModule.forServices(['auth']), UsersModule],
+      imports: [...serviceBaseImports('user', config), TokenModule, UsersModule],
       controllers: [healthHandlerFor('user')],
-      providers: [...revocationsFromAuthService('user')],
+      providers: [RevocationFollower],
     };
   }
 }

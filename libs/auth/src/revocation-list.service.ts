@@ -15,23 +15,23 @@ const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Every verifier's in-memory copy of the auth service's revocations: the per-request check is two map lookups,
- * never a database or network round trip. Fed by RevocationFollower (docs/services.md, "Sessions and revocation").
+ * never a database or network round trip. Fed by RevocationFollower from the `revocations` stream (docs/services.md,
+ * "Sessions and revocation").
  */
 @Injectable()
 export class RevocationListService {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, UserState>();
-  /** The live entries in position order: the auth service answers the feed from here (verifiers need not reach its database). */
-  private entries: RevocationEvent[] = [];
-  private readonly positions = new Set<string>();
+  /** Positions taken, until they expire: the stream may deliver one again (a replay, a publish after a crash). */
+  private readonly positions = new Map<string, number>();
   private prunedAt = Date.now();
 
-  /** Entries of the revocation feed, each once (by position). */
+  /** Revocations as stored by the auth service, each once (by position). */
   apply(events: readonly RevocationEvent[]): void {
     const now = Date.now();
     for (const e of events) {
       if (e.expiresAt <= now || this.positions.has(e.pos)) continue;
-      this.keep(e);
+      this.positions.set(e.pos, e.expiresAt);
       this.take(e);
     }
     if (now - this.prunedAt > PRUNE_EVERY_MS) this.prune(now);
@@ -39,8 +39,7 @@ export class RevocationListService {
 
   /**
    * Revocations a service answered to the call this app relayed (logout, password or role change, delete): refused
-   * here from the next request on, before the feed brings the same revocation (taking one twice changes nothing).
-   * Not kept as feed entries: they have no position, and the feed delivers its own copy.
+   * here from the next request on, before the stream brings the same revocation (taking one twice changes nothing).
    */
   applyAnswered(revocations: readonly Revocation[] | undefined): void {
     const now = Date.now();
@@ -65,18 +64,6 @@ export class RevocationListService {
     return this.sessions.has(sid) || startedAt < (this.users.get(userId)?.endedBefore ?? 0);
   }
 
-  /** Live entries after a position, in position order (the auth service's `auth.revocations` answer). */
-  after(after: string | undefined, limit: number): RevocationEvent[] {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (after !== undefined && lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.entries[mid].pos <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.entries.slice(lo, lo + limit);
-  }
-
   get size(): { sessions: number; users: number } {
     return { sessions: this.sessions.size, users: this.users.size };
   }
@@ -94,19 +81,9 @@ export class RevocationListService {
     }
   }
 
-  private keep(e: RevocationEvent): void {
-    this.positions.add(e.pos);
-    const last = this.entries[this.entries.length - 1];
-    this.entries.push(e);
-    // Late arrivals (an older position seen after a newer one) are rare: sort only then.
-    if (last && last.pos > e.pos) this.entries.sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0));
-  }
-
   private prune(now: number): void {
     this.prunedAt = now;
-    const expired = this.entries.filter((e) => e.expiresAt <= now);
-    for (const e of expired) this.positions.delete(e.pos);
-    if (expired.length) this.entries = this.entries.filter((e) => e.expiresAt > now);
+    for (const [pos, expiresAt] of this.positions) if (expiresAt <= now) this.positions.delete(pos);
     for (const [sid, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(sid);
     for (const [id, state] of this.users) if (state.expiresAt <= now) this.users.delete(id);
   }

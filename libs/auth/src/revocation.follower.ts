@@ -1,74 +1,46 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
-import { atMostEvery } from '@app/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { ChangeFeedReader, ChangeSource, RevocationEvent, SESSION_PATTERNS } from '@app/contracts';
-import { ServiceRegistry } from '@app/resilience';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { RevocationEvent } from '@app/contracts';
+import { EventBus, followRetrying, RetryingFollow } from '@app/events';
 import { RevocationListService } from './revocation-list.service';
-import { TokenVerifier } from './token-verifier.service';
 
-/** Where a verifier reads revocations: the auth service over its transport, or (inside auth) its own repository. */
-export const REVOCATION_SOURCE = Symbol('REVOCATION_SOURCE');
-
-const WARN_EVERY_MS = 30_000;
+/** Start-up waits this long at most for the revocations kept in the stream (an unreachable engine never blocks start). */
+const CATCH_UP_MS = 3000;
 
 /**
- * Keeps this app's RevocationListService current: reads the auth service's revocation feed by position every
- * `sessions.pollMs` (100 ms), so a revoked session is refused here well within a second. While the feed cannot be
- * read the list keeps what it has (logged); nothing new can be revoked without the auth service anyway, except
- * user changes, which the auth service picks up when it is back.
+ * Keeps this app's RevocationListService current from the `revocations` stream: every kept revocation at start
+ * (the stream keeps each as long as a token it applies to lives), then each one as the auth service publishes it,
+ * pushed (no reads while nothing happens). Not durable on purpose: the list lives in memory, so a restarted app
+ * reads the whole stream again. While the engine cannot be reached the list keeps what it has (the client reconnects
+ * and resumes; nothing new can be revoked without the auth service publishing anyway).
  */
 @Injectable()
 export class RevocationFollower implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Revocations');
-  private readonly reader: ChangeFeedReader<RevocationEvent>;
-  /** When the feed last answered (ms): the auth service answers from its list only while this is recent. */
-  lastReadAt = 0;
+  private following?: RetryingFollow;
 
   constructor(
-    list: RevocationListService,
-    @Inject(REVOCATION_SOURCE) source: ChangeSource<RevocationEvent>,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    const tracked: ChangeSource<RevocationEvent> = async (after, limit) => {
-      const page = await source(after, limit);
-      this.lastReadAt = Date.now();
-      return page;
-    };
-    this.reader = new ChangeFeedReader<RevocationEvent>(tracked, (events) => Promise.resolve(list.apply(events)), undefined, {
-      idleMs: config.sessions.pollMs,
-      onError: atMostEvery(WARN_EVERY_MS, (err: unknown) =>
-        this.logger.warn(`cannot read the revocation feed (${(err as Error).message}); keeping the revocations known so far`),
-      ),
-    });
-  }
+    private readonly list: RevocationListService,
+    private readonly bus: EventBus,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.reader.start();
+  /** Resolves once the kept revocations are applied, or after CATCH_UP_MS (the subscription goes on behind). */
+  async onApplicationBootstrap(): Promise<void> {
+    let caughtUp: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (caughtUp = resolve));
+    this.following = followRetrying(async () => {
+      const { last } = await this.bus.state('revocations');
+      if (last === 0) caughtUp();
+      return this.bus.follow<RevocationEvent>('revocations', { from: 'all', ack: 'each' }, (event) => {
+        this.list.apply([event.data]);
+        if (event.seq >= last) caughtUp();
+      });
+    }, this.logger, 'the revocations');
+    const timer = setTimeout(caughtUp, CATCH_UP_MS);
+    await ready;
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.reader.stop();
+    await this.following?.stop();
   }
-
-  /** Reads the feed now (tests, and the auth service right after it revoked something). */
-  poll(): Promise<number> {
-    return this.reader.poll();
-  }
-}
-
-/** For every app but auth: the follower, reading the auth service's feed through the app's ServiceRegistry (which must know `auth`). */
-export function revocationsFromAuthService(app: string): Provider[] {
-  return [
-    {
-      provide: REVOCATION_SOURCE,
-      inject: [ServiceRegistry, TokenVerifier],
-      useFactory:
-        (registry: ServiceRegistry, verifier: TokenVerifier): ChangeSource<RevocationEvent> =>
-        (after, limit) =>
-          registry
-            .client('auth')
-            .send(SESSION_PATTERNS.revocations, { after, limit }, { token: verifier.serviceToken(app), idempotent: true }),
-    },
-    RevocationFollower,
-  ];
 }

@@ -133,9 +133,9 @@ export const configSchema = z
       port,
       host: z.string().min(1),
     }),
-    sessions: z.object({
-      /** How often every verifier reads the auth service's revocations (and auth the user service's security events). */
-      pollMs: z.number().int().min(10).max(250),
+    events: z.object({
+      /** EVENTS_ENGINE: how changes travel between services; `auto`: `memory` for `npm start` and seed, else `jetstream`. */
+      engine: z.enum(['auto', 'memory', 'jetstream']),
     }),
     serviceAuth: z.object({
       /** SERVICE_SECRET: signs every message between services (HMAC-SHA256); empty: generated where one process owns the deployment. */

@@ -19,6 +19,4 @@ export * from './recommendations/recommendations.dto';
 export * from './recommendations/recommendations.payloads';
 export * from './changes/changes.payloads';
 export * from './changes/change-position.util';
-export * from './changes/change-feed.reader';
-export * from './sessions/sessions.patterns';
 export * from './sessions/sessions.payloads';

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { defaultCacheDir, EmbeddedDbError, ensureCachedBinary, goEnv, hasGo, run, startGuarded } from './go-binary.util';
 import { freePort } from './ports.util';
 
@@ -7,7 +8,7 @@ const NATS_SERVER_VERSION = 'v2.15.2';
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 
 interface NatsServerOptions {
-  /** JetStream storage folder; JetStream is off without it. */
+  /** JetStream storage folder (kept); without it, a temporary one removed when the server stops. JetStream is always on: events travel on it. */
   jetStreamDir?: string;
   cacheDir?: string;
   log?: (message: string) => void;
@@ -33,11 +34,22 @@ export function ensureNatsServerBinary(cacheDir = defaultCacheDir(), log: (m: st
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<LocalNatsServer> {
   const bin = await ensureNatsServerBinary(options.cacheDir || defaultCacheDir(), options.log);
   const port = await freePort();
-  const args = ['-a', '127.0.0.1', '-p', String(port)];
-  if (options.jetStreamDir) {
-    mkdirSync(options.jetStreamDir, { recursive: true });
-    args.push('-js', '-sd', options.jetStreamDir);
-  }
-  const server = await startGuarded('nats-server', bin, args, port);
-  return { url: `nats://127.0.0.1:${port}`, port, pid: server.pid, stop: () => server.stop() };
+  const temporary = options.jetStreamDir ? undefined : mkdtempSync(join(tmpdir(), 'movie-nats-'));
+  const storeDir = options.jetStreamDir ?? temporary!;
+  mkdirSync(storeDir, { recursive: true });
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  const removeTemporary = () => temporary && rmSync(temporary, { recursive: true, force: true });
+  const server = await startGuarded('nats-server', bin, args, port).catch((err: unknown) => {
+    removeTemporary();
+    throw err;
+  });
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    pid: server.pid,
+    stop: async () => {
+      await server.stop();
+      removeTemporary();
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { Server } from 'node:http';
 import { AppConfig, ConfigModule, ServiceName } from '@app/config';
 import { createValidationPipe, RpcErrorFilter } from '@app/common';
 import { DatabaseModule } from '@app/database';
+import { EventsModule } from '@app/events';
 import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
 import { serverOptions, ServiceAuthGuard } from '@app/resilience';
 import { startHealthServer } from './health.server';
@@ -19,6 +20,7 @@ export function serviceBaseImports(service: ServiceName, config: AppConfig): (Dy
     ConfigModule.forRoot(config),
     ObservabilityModule.forRoot(config),
     DatabaseModule.forService(service),
+    EventsModule.forRoot(),
     ReadinessModule,
     ScheduleModule.forRoot(),
   ];

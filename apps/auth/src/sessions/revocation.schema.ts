@@ -26,6 +26,10 @@ export class Revocation {
   @Prop({ required: true })
   expiresAt: Date;
 
+  /** The event bus has it (this collection is the outbox too: what is false at start is published then). */
+  @Prop({ type: Boolean })
+  published?: boolean;
+
   /** The user service's security event it came from: applied once, however often the event is read. */
   @Prop({ type: String, index: true })
   source?: string;

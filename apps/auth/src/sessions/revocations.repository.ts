@@ -5,7 +5,7 @@ import type { RevocationEvent } from '@app/contracts';
 import { PositionFeed } from '@app/database';
 import { Revocation } from './revocation.schema';
 
-/** A stored revocation as the feed hands it out: its position, never the document's `_id`. */
+/** A stored revocation as the stream carries it: its position, never the document's `_id`. */
 function toRevocationEvent(r: Revocation): RevocationEvent {
   return {
     pos: r._id,
@@ -26,12 +26,17 @@ export class RevocationsRepository {
     this.feed = new PositionFeed(model);
   }
 
-  append(entry: Omit<Revocation, '_id'>): Promise<string> {
-    return this.feed.append(entry);
+  async append(entry: Omit<Revocation, '_id' | 'published'>): Promise<RevocationEvent> {
+    return toRevocationEvent(await this.feed.append(entry));
   }
 
-  async after(after: string | undefined, limit: number): Promise<RevocationEvent[]> {
-    return (await this.feed.after(after, limit)).map(toRevocationEvent);
+  /** Not published yet and still in force (an expired one revokes nothing any more). */
+  async unpublished(now = Date.now()): Promise<RevocationEvent[]> {
+    return (await this.feed.unpublished()).map(toRevocationEvent).filter((e) => e.expiresAt > now);
+  }
+
+  markPublished(events: RevocationEvent[]): Promise<void> {
+    return this.feed.markPublished(events.map((e) => e.pos));
   }
 
   async hasSource(source: string): Promise<boolean> {

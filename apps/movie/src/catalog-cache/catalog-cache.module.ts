@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CatalogCache } from './catalog-cache.service';
 import { CatalogReadInterceptor, CatalogWriteInterceptor } from './catalog-cache.interceptor';
 import { CatalogChanges, CatalogChangeSource } from './catalog-changes.service';
-import { CatalogVersion, CatalogVersionSchema } from './catalog-version.schema';
-import { CatalogVersionRepository } from './catalog-version.repository';
+import { CatalogStreamSource } from './catalog-stream.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: CatalogVersion.name, schema: CatalogVersionSchema }])],
   providers: [
     {
       provide: CatalogCache,
@@ -20,8 +17,7 @@ import { CatalogVersionRepository } from './catalog-version.repository';
           stalenessMs: config.catalogCache.stalenessMs,
         }),
     },
-    CatalogVersionRepository,
-    { provide: CatalogChangeSource, useExisting: CatalogVersionRepository },
+    { provide: CatalogChangeSource, useClass: CatalogStreamSource },
     CatalogChanges,
     CatalogReadInterceptor,
     CatalogWriteInterceptor,

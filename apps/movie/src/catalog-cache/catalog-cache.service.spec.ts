@@ -52,12 +52,14 @@ describe('CatalogCache', () => {
   });
 });
 
+const noWatch = async () => async () => undefined;
+
 describe('CatalogChanges', () => {
   const config = { catalogCache: { pollMs: 25 } } as AppConfig;
 
   function setup() {
     let position = 'v1';
-    const source: CatalogChangeSource = { position: jest.fn(async () => position), record: jest.fn(async () => undefined) };
+    const source: CatalogChangeSource = { position: jest.fn(async () => position), record: jest.fn(async () => undefined), watch: noWatch };
     const cache = new CatalogCache(options);
     const changes = new CatalogChanges(cache, source, config);
     return { cache, changes, source, move: (p: string) => (position = p) };
@@ -75,14 +77,14 @@ describe('CatalogChanges', () => {
     await changes.refresh();
     expect(cache.begin()).toBe(generation + 1);
     expect(cache.lookup('k')).toBeUndefined();
-    changes.onModuleDestroy();
+    await changes.onModuleDestroy();
   });
 
   it('stops confirming while the shared position cannot be read', async () => {
     const { cache, changes, source } = setup();
     (source.position as jest.Mock).mockRejectedValueOnce(new Error('database down'));
     await changes.refresh();
-    changes.onModuleDestroy();
+    await changes.onModuleDestroy();
     cache.store('k', answer('1'), cache.begin());
     expect(cache.lookup('k')).toBeUndefined();
   });
@@ -96,10 +98,35 @@ describe('CatalogChanges', () => {
   });
 });
 
+describe('CatalogChanges with the pushed events', () => {
+  it("drops the cached answers when another instance's write arrives, before any position check", async () => {
+    let changed: () => void = () => undefined;
+    const source: CatalogChangeSource = {
+      position: async () => 'v',
+      record: async () => undefined,
+      watch: async (onChange) => {
+        changed = onChange;
+        return async () => undefined;
+      },
+    };
+    const cache = new CatalogCache(options);
+    const changes = new CatalogChanges(cache, source, { catalogCache: { pollMs: 25 } } as AppConfig);
+    changes.onApplicationBootstrap();
+    await changes.refresh();
+    const generation = cache.begin();
+    cache.store('k', answer('1'), generation);
+    expect(cache.lookup('k')).toBeDefined();
+    changed();
+    expect(cache.lookup('k')).toBeUndefined();
+    expect(cache.begin()).toBe(generation + 1);
+    await changes.onModuleDestroy();
+  });
+});
+
 describe('CatalogChanges while idle', () => {
   it('stops checking without reads, and a read that finds the version unconfirmed starts a check and waits for it', async () => {
     let calls = 0;
-    const source: CatalogChangeSource = { position: async () => `v${++calls > 0 ? 1 : 0}`, record: async () => undefined };
+    const source: CatalogChangeSource = { position: async () => `v${++calls > 0 ? 1 : 0}`, record: async () => undefined, watch: noWatch };
     const cache = new CatalogCache(options);
     const changes = new CatalogChanges(cache, source, { catalogCache: { pollMs: 25 } } as AppConfig);
     changes.onApplicationBootstrap();
@@ -109,7 +136,7 @@ describe('CatalogChanges while idle', () => {
     await Promise.all(waiting);
     expect(calls).toBe(2);
     expect(cache.confirmed()).toBe(true);
-    changes.onModuleDestroy();
+    await changes.onModuleDestroy();
   });
 });
 
@@ -119,6 +146,7 @@ describe('CatalogChanges under a burst of writes', () => {
     let started = 0;
     const source: CatalogChangeSource = {
       position: async () => 'v',
+      watch: noWatch,
       record: () => {
         started++;
         return started === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();

@@ -27,12 +27,12 @@ export function strongEtag(body: string): string {
  * The movie service's catalog answers, serialised once and kept by query. Bounded by bytes (least
  * recently used leave first). Two rules keep it from serving stale answers for longer than
  * `stalenessMs` after a write on any instance:
- * - every change seen (local write or the shared version moving) bumps the generation and drops
+ * - every change seen (a local write, another instance's write event, or the catalog stream's position moving) bumps the generation and drops
  *   everything; a fill that began under an older generation is not stored, as it may have read
  *   the data before the write;
- * - answers are served from memory only while the shared version was confirmed by a check that
- *   *started* less than `stalenessMs` ago; otherwise (poller late, database slow) reads go to the
- *   database, so a slow event loop costs speed, never freshness.
+ * - answers are served from memory only while the stream's position was confirmed by a check that
+ *   *started* less than `stalenessMs` ago; otherwise (check late, event engine slow or down) reads go
+ *   to the database, so a slow event loop costs speed, never freshness.
  */
 export class CatalogCache {
   private readonly entries: LRUCache<string, CachedAnswer>;
@@ -89,7 +89,7 @@ export class CatalogCache {
     return this.options.enabled && now - this.confirmedAt < this.options.stalenessMs;
   }
 
-  /** The shared version was checked by a read that started at `startedAt` (performance.now()) and applied. */
+  /** The stream's position was checked by a read that started at `startedAt` (performance.now()) and applied. */
   confirm(startedAt: number): void {
     if (startedAt > this.confirmedAt) this.confirmedAt = startedAt;
   }

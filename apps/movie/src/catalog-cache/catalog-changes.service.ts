@@ -3,24 +3,26 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CatalogCache } from './catalog-cache.service';
 
 /**
- * Where instances learn of each other's catalog writes: a position that moves whenever any instance
- * wrote. Today the version document; a change feed read by position can stand in without touching
- * the cache or the write hooks.
+ * Where instances learn of each other's catalog writes: events pushed as they happen, and a position that moves
+ * whenever any instance wrote (the `catalog` stream: CatalogStreamSource).
  */
 export abstract class CatalogChangeSource {
   abstract position(): Promise<string>;
   /** Called after a local write and before it is acknowledged. */
   abstract record(): Promise<void>;
+  /** Calls `changed` for every write of another instance; resolves with how to stop. */
+  abstract watch(changed: () => void): Promise<() => Promise<void>>;
 }
 
-/** Without reads for this long, an instance stops checking the shared version until the next read. */
+/** Without reads for this long, an instance stops checking the stream's position until the next read. */
 const IDLE_AFTER_MS = 5_000;
 
 /**
- * Keeps this instance's catalog cache in step with writes here (at once) and elsewhere (by checking the shared
- * position every `pollMs` while reads come). A read that finds the last check too old waits for the next one
- * (all such reads share it) instead of going to the database: one primary-key read instead of many full reads,
- * which matters most when the database is the slow part.
+ * Keeps this instance's catalog cache in step with writes here (at once) and elsewhere (each write's event drops the
+ * cached answers when it arrives; and, as the bound, the stream's position is checked every `pollMs` while reads
+ * come, never while idle). A read that finds the last check too old waits for the next one (all such reads share
+ * it) instead of going to the database. The checks ask the event engine (in memory, or a JetStream stream info
+ * request), never the database.
  */
 @Injectable()
 export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,6 +36,7 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   private recording: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private readonly pollMs: number;
+  private unwatch?: Promise<(() => Promise<void>) | undefined>;
 
   constructor(
     private readonly cache: CatalogCache,
@@ -44,12 +47,19 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.cache.options.enabled) void this.refresh();
+    if (!this.cache.options.enabled) return;
+    this.unwatch = this.source.watch(() => this.cache.invalidate()).catch((err: Error) => {
+      // Without the pushed events the position checks still bound staleness.
+      this.logger.warn(`catalog events not followed (${err.message}); the position checks alone keep reads fresh`);
+      return undefined;
+    });
+    void this.refresh();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await (await this.unwatch)?.();
   }
 
   /** A check of the shared position: the one running, or a new one now. */
@@ -89,15 +99,15 @@ export class CatalogChanges implements OnApplicationBootstrap, OnModuleDestroy {
         this.known = position;
       }
       this.cache.confirm(startedAt);
-      if (this.failing) this.logger.log('catalog version readable again; cached reads resume');
+      if (this.failing) this.logger.log('catalog position readable again; cached reads resume');
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.logger.warn(`catalog version unreadable, reads bypass the cache: ${(err as Error).message}`);
+      if (!this.failing) this.logger.warn(`catalog position unreadable, reads bypass the cache: ${(err as Error).message}`);
       this.failing = true;
     }
   }
 
-  /** Idle instances stop asking the database; the next read starts the checks again. */
+  /** Idle instances stop asking; the next read starts the checks again. */
   private scheduleNext(): void {
     if (this.stopped || performance.now() - this.cache.lastDemandAt > IDLE_AFTER_MS) return;
     this.timer = setTimeout(() => void this.refresh(), this.pollMs);

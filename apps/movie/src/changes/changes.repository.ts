@@ -19,6 +19,7 @@ function toEntity(r: Change): ChangeEntity {
   };
 }
 
+/** The movie service's outbox: changes stored and not published yet (published ones are removed). */
 @Injectable()
 export class ChangesRepository {
   constructor(
@@ -30,12 +31,11 @@ export class ChangesRepository {
     await this.writes.run(() => this.model.insertMany(changes.map(toDocument), { lean: true }));
   }
 
-  async after(after: string | undefined, limit: number): Promise<ChangeEntity[]> {
-    const filter = after === undefined ? {} : { _id: mongoose.trusted({ $gt: after }) };
-    return (await this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<Change[]>().exec()).map(toEntity);
+  async all(): Promise<ChangeEntity[]> {
+    return (await this.model.find({}).sort({ _id: 1 }).lean<Change[]>().exec()).map(toEntity);
   }
 
-  async trimBefore(pos: string): Promise<number> {
-    return (await this.model.deleteMany({ _id: mongoose.trusted({ $lt: pos }) }).exec()).deletedCount;
+  async removeMany(positions: string[]): Promise<void> {
+    if (positions.length) await this.writes.run(() => this.model.deleteMany({ _id: mongoose.trusted({ $in: positions }) }).exec());
   }
 }

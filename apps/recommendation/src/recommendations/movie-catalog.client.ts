@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TokenVerifier } from '@app/auth';
 import type { AppError } from '@app/common';
-import { ChangesPage, MOVIE_PATTERNS, MovieDto, RatingsExportPage, RatingTuple } from '@app/contracts';
+import { MOVIE_PATTERNS, MovieDto, RatingsExportPage, RatingTuple } from '@app/contracts';
 import { ServiceRegistry } from '@app/resilience';
 
 const EXPORT_PAGE = 2000;
@@ -36,11 +36,6 @@ export class MovieCatalogClient {
       if (!page.next) return all;
       after = page.next;
     }
-  }
-
-  /** A page of the movie service's change feed, after a position. */
-  changes(after: string | undefined, limit: number): Promise<ChangesPage> {
-    return this.read<ChangesPage>(MOVIE_PATTERNS.changes, { after, limit });
   }
 
   moviesByIds(ids: string[]): Promise<MovieDto[]> {

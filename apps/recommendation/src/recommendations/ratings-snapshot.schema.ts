@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 import type { RatingTuple } from '@app/contracts';
 
-/** A saved copy of every rating and the change-feed position it is current to. */
+/** A saved copy of every rating and the `changes` stream position it is current to (`<epoch>/<seq>`). */
 @Schema({ collection: 'ratingSnapshots', versionKey: false })
 export class RatingsSnapshot {
   @Prop({ type: String, required: true })

@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Principal } from '@app/auth';
 import type { AppConfig } from '@app/config';
-import type { ChangeEvent, ChangesPage, MovieDto, RatingTuple } from '@app/contracts';
+import type { ChangeEvent, MovieDto, RatingTuple } from '@app/contracts';
+import { MemoryEventBus } from '@app/events';
 import type { ModelRepository } from './model.repository';
 import type { MovieCatalogClient } from './movie-catalog.client';
 import type { RatingsSnapshotRepository } from './ratings-snapshot.repository';
@@ -24,34 +26,31 @@ const RATINGS: RatingTuple[] = [
   ['m1', 'alice', 5],
 ];
 
-describe('RecommendationsService (repositories and the movie service mocked)', () => {
-  let catalog: { allRatings: jest.Mock; changes: jest.Mock; moviesByIds: jest.Mock };
+describe('RecommendationsService (repositories and the movie service mocked, the in-memory event engine real)', () => {
+  let catalog: { allRatings: jest.Mock; moviesByIds: jest.Mock };
   let store: { latest: jest.Mock; save: jest.Mock };
   let snapshots: { latest: jest.Mock; save: jest.Mock };
-  let feed: ChangeEvent[];
+  let bus: MemoryEventBus;
   let service: RecommendationsService;
 
   async function start(): Promise<RecommendationsService> {
-    const config = { recommendation: { rebuildIntervalSec: 0, neighbours: 20 } } as AppConfig;
+    const config = { recommendation: { rebuildIntervalSec: 0, neighbours: 20 }, services: { recommendation: { port: 1 } } } as AppConfig;
     service = new RecommendationsService(
       config,
       catalog as unknown as MovieCatalogClient,
       store as unknown as ModelRepository,
       snapshots as unknown as RatingsSnapshotRepository,
       new SchedulerRegistry(),
+      bus,
     );
     await service.onApplicationBootstrap();
     return service;
   }
 
   beforeEach(() => {
-    feed = [];
+    bus = new MemoryEventBus(() => ({ maxAgeMs: 60_000, maxMsgs: 1000 }));
     catalog = {
       allRatings: jest.fn(async () => RATINGS),
-      changes: jest.fn(async (after?: string): Promise<ChangesPage> => ({
-        events: feed.filter((e) => after === undefined || e.pos > after),
-        horizon: '0000000000000',
-      })),
       moviesByIds: jest.fn(async (ids: string[]) => ids.map(movie)),
     };
     store = { latest: jest.fn(async () => null), save: jest.fn(async () => undefined) };
@@ -106,7 +105,9 @@ describe('RecommendationsService (repositories and the movie service mocked)', (
   it('applies change events to its copy: a deleted rating is gone from the next build', async () => {
     await start();
     await service.forUser('alice', 1, actor('alice'));
-    feed.push({ pos: '9999999999999-000000001-w', type: 'rating.deleted', movieId: 'm1', userId: 'alice', at: 'now' });
+    const deleted: ChangeEvent = { pos: '9999999999999-000000001-w', type: 'rating.deleted', movieId: 'm1', userId: 'alice', at: 'now' };
+    await bus.publish('changes', deleted.type, deleted);
+    await waitFor(() => service.feedStatus().eventsApplied === 1);
     const { buildId } = service.startRebuild();
     await waitFor(() => !service.status(buildId).running);
     expect(service.status(buildId).result).toMatchObject({ ratings: RATINGS.length - 1, users: 3, movies: 4 });
@@ -135,11 +136,33 @@ describe('RecommendationsService (repositories and the movie service mocked)', (
     await service.onApplicationShutdown();
 
     store.latest.mockResolvedValue({ model, builtAt: new Date() });
-    snapshots.latest.mockResolvedValue({ ratings: RATINGS, position: '0000000000001' });
+    // Saved under this stream, before the event below: the restart applies the event over the saved copy.
+    snapshots.latest.mockResolvedValue({ ratings: RATINGS, position: `${(await bus.state('changes')).epoch}/0` });
     catalog.allRatings.mockClear();
     await start();
     await expect(service.forUser('alice', 1, actor('alice'))).resolves.toMatchObject({ items: [{ movie: { id: 'm2' } }] });
     expect(catalog.allRatings).not.toHaveBeenCalled();
+  });
+
+  it('acknowledges events only once a saved copy holds them, and repairs from an export when the saved copy is of another stream', async () => {
+    snapshots.latest.mockResolvedValue({ ratings: RATINGS, position: 'another-epoch/7' });
+    await start();
+    await service.forUser('alice', 1, actor('alice'));
+    expect(catalog.allRatings).toHaveBeenCalledTimes(1);
+    const changed: ChangeEvent = { pos: 'p1', type: 'rating.changed', movieId: 'm4', userId: 'alice', score: 4, at: 'now' };
+    const seq = await bus.publish('changes', changed.type, changed);
+    await waitFor(() => service.feedStatus().eventsApplied === 1);
+    await service.onApplicationShutdown();
+    const [, saved, position] = snapshots.save.mock.calls.at(-1) as [string, RatingTuple[], string];
+    expect(position).toBe(`${(await bus.state('changes')).epoch}/${seq}`);
+    expect(saved).toContainEqual(['m4', 'alice', 4]);
+    // The durable consumer acknowledged the event: a consumer of the same name starts after it.
+    const next: number[] = [];
+    const durable = `recommendation-${hostname()}-1`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const again = await bus.follow('changes', { durable, from: 'all', ack: 'each' }, (e) => void next.push(e.seq));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(next).toEqual([]);
+    await again.stop();
   });
 });
 

@@ -1,14 +1,13 @@
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Principal } from '@app/auth';
-import { AppError, atMostEvery } from '@app/common';
+import { AppError } from '@app/common';
+import { EventBus, Subscription } from '@app/events';
 import {
-  CHANGE_FEED_OVERLAP_MS,
   ChangeEvent,
-  ChangeFeedReader,
-  positionAt,
   type BuildSummary,
   type RebuildState,
   type RecommendationItem,
@@ -26,8 +25,15 @@ const SPARE = 5;
 const MOVIE_CACHE_TTL_MS = 60_000;
 const MOVIE_CACHE_SIZE = 20_000;
 const KEEP_STATES = 50;
-/** How often the ratings copy is saved when events changed it: a restart replays the feed from the saved position. */
+/**
+ * How often the ratings copy is saved when events changed it. Events are acknowledged only once a saved copy holds
+ * them: a restart (or kill -9) resumes from the saved position, and the durable consumer from the acknowledged one.
+ */
 const SNAPSHOT_EVERY_MS = 10_000;
+/** Unacknowledged events come again after this: well past SNAPSHOT_EVERY_MS, so only a failing save causes it. */
+const ACK_WAIT_MS = 60_000;
+/** Start-up waits this long at most for the events published before it, before it answers from what it has. */
+const CATCH_UP_MS = 5000;
 /** How long a request right after start-up waits for the ratings copy before answering 503 (the gateway falls back). */
 const STARTUP_WAIT_MS = 1500;
 const RETRY_MS = 1000;
@@ -39,10 +45,13 @@ const FULL_REBUILD_JOB = 'recommendations.full-rebuild';
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Recommendations');
   private model: CfModel | null = null;
-  /** Every rating, kept current from the movie service's change feed. */
+  /** Every rating, kept current from the movie service's `changes` stream. */
   private readonly ratings = new UserRatings();
   private ratingsReady = false;
-  private reader!: ChangeFeedReader;
+  private subscription?: Subscription;
+  /** The stream's epoch and the newest position applied to the copy (what a saved copy is current to). */
+  private epoch = '';
+  private applied = 0;
   private started: Promise<void> = Promise.resolve();
   private readonly movies = new MovieCache(MOVIE_CACHE_TTL_MS, MOVIE_CACHE_SIZE);
   private eventsApplied = 0;
@@ -66,6 +75,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     private readonly store: ModelRepository,
     private readonly snapshots: RatingsSnapshotRepository,
     private readonly scheduler: SchedulerRegistry,
+    private readonly bus: EventBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -81,23 +91,9 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     if (snapshot) {
       this.ratings.replace(snapshot.ratings);
       this.ratingsReady = true;
-      this.logger.log(`Ratings copy loaded: ${snapshot.ratings.length} ratings, current to feed position ${snapshot.position ?? 'none'}`);
+      this.logger.log(`Ratings copy loaded: ${snapshot.ratings.length} ratings, current to stream position ${snapshot.position ?? 'none'}`);
     }
-    // Without a saved position (or one older than the feed keeps) the reader asks for a repair: a full export.
-    this.reader = new ChangeFeedReader(
-      (after, limit) => this.catalog.changes(after, limit),
-      (events) => this.apply(events),
-      snapshot?.position ?? undefined,
-      {
-        keyOf: (e) => (e.userId ? `${e.movieId}/${e.userId}` : e.movieId),
-        // A read of the feed is a table scan on FerretDB 1.x: during a burst of ratings one read every quarter
-        // second (well inside the 2 s in which recommendations must follow) instead of one every 50 ms.
-        busyMs: 250,
-        onGap: () => this.repair(),
-        onError: atMostEvery(30_000, (err: unknown) => this.logger.warn(`Reading the movie change feed failed: ${(err as Error).message}`)),
-      },
-    );
-    this.started = this.catchUp();
+    this.started = this.catchUp(snapshot?.position ?? null);
     const everySec = this.config.recommendation.rebuildIntervalSec;
     if (everySec > 0) this.scheduler.addInterval(FULL_REBUILD_JOB, setInterval(() => this.startRebuild(), everySec * 1000).unref());
   }
@@ -115,8 +111,9 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     if (this.scheduler.doesExist('interval', FULL_REBUILD_JOB)) this.scheduler.deleteInterval(FULL_REBUILD_JOB);
-    await this.reader?.stop();
+    // Saved (and acknowledged) first: the consumer stopped after it has nothing left to deliver again.
     await Promise.all([this.saveSnapshotIfDirty(), this.storing]);
+    await this.subscription?.stop();
   }
 
   /** Starts a build (or joins the one already queued) and returns its id at once; `repair` re-reads every rating first. */
@@ -165,7 +162,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
 
   /** How many change events this instance applied since it started (for operators and tests). */
   feedStatus(): { position: string | null; eventsApplied: number; ratings: number } {
-    return { position: this.reader?.current ?? null, eventsApplied: this.eventsApplied, ratings: this.ratings.size };
+    return { position: this.applied ? String(this.applied) : null, eventsApplied: this.eventsApplied, ratings: this.ratings.size };
   }
 
   /** The model in use; requests right after start-up wait a moment for the ratings copy and the first model. */
@@ -176,14 +173,17 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     return this.model;
   }
 
-  /** Reads the feed up to now (repairing first when needed), builds a model if none is stored, then tails the feed. */
-  private async catchUp(): Promise<void> {
+  /**
+   * From the saved copy when its position is still in the stream, else from a full export (repair); then follows the
+   * stream with this instance's durable consumer, and builds a model if none is stored.
+   */
+  private async catchUp(saved: string | null): Promise<void> {
     while (!this.closing) {
       try {
-        await this.reader.poll();
+        await this.follow(saved);
         break;
       } catch (err) {
-        this.logger.warn(`Catching up with the movie change feed failed: ${(err as Error).message}`);
+        this.logger.warn(`Following the movie service's changes failed: ${(err as Error).message}`);
         await sleep(RETRY_MS);
       }
     }
@@ -193,61 +193,94 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       const state = this.startRebuild();
       while (this.states.get(state.buildId)?.running) await (this.running?.done ?? sleep(50));
     }
-    this.reader.start();
   }
 
-  /** Events are absolute states (the new score, or gone), so applying one twice changes nothing. */
-  private apply(events: ChangeEvent[]): Promise<void> {
-    for (const e of events) {
-      switch (e.type) {
-        case 'rating.inserted':
-        case 'rating.changed':
-          if (e.userId && e.score !== undefined) this.ratings.set(e.userId, e.movieId, e.score);
-          break;
-        case 'rating.deleted':
-          if (e.userId) this.ratings.delete(e.userId, e.movieId);
-          break;
-        case 'movie.deleted':
-          this.ratings.deleteMovie(e.movieId);
-          this.movies.forget(e.movieId);
-          break;
-        case 'movie.changed':
-          this.movies.forget(e.movieId);
-          break;
-        default:
-          break;
-      }
+  private async follow(saved: string | null): Promise<void> {
+    const state = await this.bus.state('changes');
+    const [epoch, seq] = saved?.split('/') ?? [];
+    const position = Number(seq);
+    this.epoch = state.epoch;
+    if (epoch === state.epoch && Number.isInteger(position) && position + 1 >= state.first) {
+      this.applied = position;
+    } else {
+      // Saved under another stream (an in-memory one of an earlier process), too long ago, or never: every rating
+      // again. Events from before the export that come after it set what the export already has.
+      this.applied = state.last;
+      await this.repair();
     }
-    this.eventsApplied += events.length;
+    const caughtUp = state.last;
+    let reached: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (reached = resolve));
+    if (this.applied >= caughtUp) reached();
+    await this.subscription?.stop();
+    this.subscription = await this.bus.follow<ChangeEvent>(
+      'changes',
+      { durable: consumerName(this.config), exclusive: true, from: this.applied + 1, ack: 'manual', ackWaitMs: ACK_WAIT_MS },
+      (event) => {
+        if (event.seq > this.applied) {
+          this.apply(event.data);
+          this.applied = event.seq;
+        }
+        if (event.seq >= caughtUp) reached();
+      },
+    );
+    await Promise.race([ready, sleep(CATCH_UP_MS)]);
+  }
+
+  /** Events are absolute states (the new score, or gone), in stream order: applying one again changes nothing. */
+  private apply(e: ChangeEvent): void {
+    switch (e.type) {
+      case 'rating.inserted':
+      case 'rating.changed':
+        if (e.userId && e.score !== undefined) this.ratings.set(e.userId, e.movieId, e.score);
+        break;
+      case 'rating.deleted':
+        if (e.userId) this.ratings.delete(e.userId, e.movieId);
+        break;
+      case 'movie.deleted':
+        this.ratings.deleteMovie(e.movieId);
+        this.movies.forget(e.movieId);
+        break;
+      case 'movie.changed':
+        this.movies.forget(e.movieId);
+        break;
+      default:
+        break;
+    }
+    this.eventsApplied++;
     this.snapshotDirty = true;
     this.modelStale = true;
-    return Promise.resolve();
   }
 
-  /** Every rating again from the movie service; events from just before the export on are replayed over it. */
-  private async repair(): Promise<string> {
-    const from = positionAt(Date.now() - CHANGE_FEED_OVERLAP_MS);
+  /** Every rating again from the movie service; events published from then on are applied over it. */
+  private async repair(): Promise<void> {
     const started = Date.now();
+    const { last } = await this.bus.state('changes');
     this.ratings.replace(await this.catalog.allRatings());
+    this.applied = Math.max(this.applied, last);
     this.ratingsReady = true;
     this.logger.log(`Ratings copy repaired from the movie service: ${this.ratings.size} ratings in ${Date.now() - started} ms`);
-    await this.saveSnapshot(from);
-    return from;
+    await this.saveSnapshot();
   }
 
   private saveSnapshotIfDirty(): Promise<void> {
-    if (!this.snapshotDirty || !this.reader) return this.snapshotting ?? Promise.resolve();
-    return this.saveSnapshot(this.reader.current ?? null);
+    if (!this.snapshotDirty || !this.epoch) return this.snapshotting ?? Promise.resolve();
+    return this.saveSnapshot();
   }
 
-  /** The copy and the position are taken together (synchronously), so the saved position matches the saved ratings. */
-  private saveSnapshot(position: string | null): Promise<void> {
+  /**
+   * The copy and the position are taken together (synchronously), so the saved position matches the saved ratings;
+   * once saved, the events up to it are acknowledged.
+   */
+  private saveSnapshot(): Promise<void> {
     const previous = this.snapshotting ?? Promise.resolve();
     const ratings = this.ratings.tuples();
+    const applied = this.applied;
     this.snapshotDirty = false;
     const id = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const save = previous
-      .then(() => this.snapshots.save(id, ratings, position))
+      .then(() => this.snapshots.save(id, ratings, `${this.epoch}/${applied}`))
+      .then(() => this.subscription?.ack(applied))
       .catch((err: Error) => {
         this.snapshotDirty = true;
         // A database's refusal may quote the document: the first line is enough, the ratings stay out of the log.
@@ -282,8 +315,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /** From the service's own ratings copy, after reading the feed up to now: no rating export on the way. */
   private async build(repair: boolean): Promise<BuildSummary> {
     const started = Date.now();
-    if (repair) await this.reader.resync();
-    else await this.reader.poll();
+    // Without a repair the copy is current already: events are applied as they arrive.
+    if (repair) await this.repair();
     this.modelStale = false;
     const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
@@ -327,4 +360,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private forgetOldStates(): void {
     for (const id of this.states.keys()) if (this.states.size > KEEP_STATES && !this.states.get(id)!.running) this.states.delete(id);
   }
+}
+
+/** One durable consumer per instance (each keeps a whole copy): stable across restarts of the same instance. */
+function consumerName(config: AppConfig): string {
+  const own = config.services.recommendation;
+  return `recommendation-${hostname()}-${own.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }

@@ -16,6 +16,10 @@ export class SecurityEventRecord {
   @Prop({ type: String })
   role?: UserRole;
 
+  /** The event bus has it (this collection is the outbox too: what is false at start is published then). */
+  @Prop({ type: Boolean })
+  published?: boolean;
+
   /** Ms since epoch. */
   @Prop({ required: true })
   at: number;

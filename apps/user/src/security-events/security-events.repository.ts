@@ -5,7 +5,7 @@ import type { SecurityEvent } from '@app/contracts';
 import { PositionFeed } from '@app/database';
 import { SecurityEventRecord } from './security-event.schema';
 
-/** A stored event as the feed hands it out: its position, never the document's `_id`. */
+/** A stored event as the stream carries it: its position, never the document's `_id`. */
 const toSecurityEvent = (r: SecurityEventRecord): SecurityEvent => ({
   pos: r._id,
   type: r.type,
@@ -22,12 +22,16 @@ export class SecurityEventsRepository {
     this.feed = new PositionFeed(model);
   }
 
-  append(event: Omit<SecurityEventRecord, '_id'>): Promise<string> {
-    return this.feed.append(event);
+  async append(event: Omit<SecurityEventRecord, '_id' | 'published'>): Promise<SecurityEvent> {
+    return toSecurityEvent(await this.feed.append(event));
   }
 
-  async after(after: string | undefined, limit: number): Promise<SecurityEvent[]> {
-    return (await this.feed.after(after, limit)).map(toSecurityEvent);
+  async unpublished(): Promise<SecurityEvent[]> {
+    return (await this.feed.unpublished()).map(toSecurityEvent);
+  }
+
+  markPublished(events: SecurityEvent[]): Promise<void> {
+    return this.feed.markPublished(events.map((e) => e.pos));
   }
 
   async trimBefore(pos: string): Promise<number> {

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { SecurityEventRecord, SecurityEventSchema } from '../security-events/security-event.schema';
-import { SecurityEventsHandler } from '../security-events/security-events.handler';
 import { SecurityEventsRepository } from '../security-events/security-events.repository';
 import { SecurityEventsService } from '../security-events/security-events.service';
 import { PasswordHasherService } from './password-hasher.service';
@@ -17,7 +16,7 @@ import { UsersService } from './users.service';
       { name: SecurityEventRecord.name, schema: SecurityEventSchema },
     ]),
   ],
-  controllers: [UsersHandler, SecurityEventsHandler],
+  controllers: [UsersHandler],
   providers: [UsersRepository, UsersService, PasswordHasherService, SecurityEventsRepository, SecurityEventsService],
 })
 export class UsersModule {}

@@ -16,5 +16,4 @@ export const MOVIE_PATTERNS = {
   ratingsOfMovie: 'movie.ratings.of-movie',
   ratingsOfUser: 'movie.ratings.of-user',
   ratingsExport: 'movie.ratings.export',
-  changes: 'movie.changes.read',
 } as const;

@@ -1,13 +1,5 @@
-/**
- * How long after its position an event may still become visible to readers: writers re-append an event whose insert
- * took longer than half of it, and readers re-read this window every round.
- */
-export const CHANGE_FEED_OVERLAP_MS = 5000;
-
-/** `<ms since epoch, 13 digits>-<per-writer sequence, 9 digits>-<writer id>`: time first, so a reader can step back by time. */
-export const POSITION_PATTERN = /^\d{13}(-\d{9}-[0-9a-z]{1,16})?$/;
-
-export function changePosition(ms: number, seq: number, writer: string): string {
+/** `<ms since epoch, 13 digits>-<per-writer sequence, 9 digits>-<writer id>`: ids of outbox entries, time first. */
+function changePosition(ms: number, seq: number, writer: string): string {
   return `${String(ms).padStart(13, '0')}-${String(seq % 1e9).padStart(9, '0')}-${writer}`;
 }
 
@@ -27,9 +19,4 @@ export class FeedPositions {
 /** The lowest position of a moment: it sorts before every position written at or after `ms`. */
 export function positionAt(ms: number): string {
   return String(Math.max(0, Math.floor(ms))).padStart(13, '0');
-}
-
-/** The moment a position was written. */
-export function positionTime(pos: string): number {
-  return Number(pos.slice(0, 13));
 }

@@ -1,9 +1,6 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { POSITION_PATTERN } from './change-position.util';
-
 /**
- * The movie service's change feed: every change of a rating or a movie, appended to its own database
- * right after the change and read by position (docs/services.md, "Change feed").
+ * The movie service's changes: every change of a rating or a movie, stored in its outbox right after the change and
+ * published to the `changes` stream before the answer (docs/services.md, "Events").
  *
  * - `rating.inserted` / `rating.changed`: `userId` and the new `score`.
  * - `rating.deleted`: `userId`.
@@ -21,7 +18,7 @@ export const CHANGE_TYPES = [
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 export interface ChangeEvent {
-  /** Position in the feed; positions sort as strings (see changePosition). */
+  /** The event's id in the movie service's outbox (its publish id: a publish again after a crash is no second event). */
   pos: string;
   type: ChangeType;
   movieId: string;
@@ -29,24 +26,4 @@ export interface ChangeEvent {
   score?: number;
   /** When the change was made (ISO). */
   at: string;
-}
-
-export class ReadChangesPayload {
-  /** Events after this position (exclusive); from the oldest kept one without it. */
-  @IsOptional()
-  @IsString()
-  @Matches(POSITION_PATTERN)
-  after?: string;
-
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number;
-}
-
-export interface ChangesPage {
-  /** In position order. */
-  events: ChangeEvent[];
-  /** Events older than this position may have been trimmed: a reader whose position is older must resync. */
-  horizon: string;
 }
