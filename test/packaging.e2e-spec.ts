@@ -402,7 +402,7 @@ describe('packaging: kustomize build', () => {
   );
 
   (unavailable ? it.skip : it)(
-    'network policies let through only the calls the architecture has (and the revocation feed), DNS, and the database for the services',
+    'network policies let through only the calls the architecture has, DNS, the event engine, and the database for the services',
     async () => {
       kustomize ||= await goTool('kustomize');
       const rendered = render('overlays/single-namespace');
@@ -457,16 +457,12 @@ describe('packaging: kustomize build', () => {
         }
       }
       expect(allowed.sort()).toEqual(
-        [
-          ...['gateway->auth', 'gateway->user', 'gateway->movie', 'gateway->recommendation', 'auth->user', 'recommendation->movie'],
-          // Every token verifier follows the auth service's revocation feed.
-          ...['user->auth', 'movie->auth', 'recommendation->auth'],
-        ].sort(),
+        ['gateway->auth', 'gateway->user', 'gateway->movie', 'gateway->recommendation', 'auth->user', 'recommendation->movie'].sort(),
       );
       // Nobody outside reaches a service's transport port; everyone reaches the gateway's HTTP port.
       for (const app of SERVICE_NAMES) expect([app, ingressOk(app, {}, portOf(app))]).toEqual([app, false]);
       expect(ingressOk('gateway', {}, portOf('gateway'))).toBe(true);
-      // DNS for every app (kube-dns in kube-system); the database for the services only.
+      // DNS and the event engine for every app (kube-dns in kube-system); the database for the services only.
       const dns = { 'k8s-app': 'kube-dns' };
       for (const app of APPS) {
         const dnsRules = applying(labelsOf(app), 'Egress').flatMap((p) => (p.spec.egress ?? []) as Tree[]);
@@ -480,6 +476,8 @@ describe('packaging: kustomize build', () => {
         );
         expect([app, resolves]).toEqual([app, true]);
         expect([app, egressOk(app, 'outside', 27017)]).toEqual([app, app !== 'gateway']);
+        // Revocations, security events and catalog and rating changes travel on NATS JetStream.
+        expect([app, egressOk(app, 'outside', 4222)]).toEqual([app, true]);
       }
     },
     15 * 60_000,
