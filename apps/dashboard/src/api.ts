@@ -14,7 +14,7 @@ export class ApiError extends Error {
 }
 
 /** The API's schemas, generated from openapi.json (npm run openapi). */
-type Schemas = components['schemas'];
+export type Schemas = components['schemas'];
 export type TokenPair = Schemas['TokenPairDto'];
 type Me = Schemas['MeDto'];
 export type Role = Schemas['UserResponseDto']['role'];

@@ -60,6 +60,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v2/admin/traces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent slow requests with their spans
+     * @description From this gateway instance's memory: requests that took at least `slowMs`, newest first, each with the spans this process recorded (in one process: every service; split: the gateway and its calls). The whole traces go to the OTLP collector when one is configured. Never cached.
+     */
+    get: operations['listSlowTraces'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/auth': {
     parameters: {
       query?: never;
@@ -762,6 +782,71 @@ export interface components {
     ServicesStatusDto: {
       services: components['schemas']['ServiceStatusDto'][];
     };
+    SpanEventDto: {
+      /**
+       * @description attempt, refused, retry, fallback, breaker.open (the resilience client), or an exception
+       * @example attempt
+       */
+      name: string;
+      /** @description Milliseconds from the start of the request */
+      offsetMs: number;
+      /**
+       * @example {
+       *       "resilience.breaker.state": "closed"
+       *     }
+       */
+      attributes: {
+        [key: string]: string | number | boolean;
+      };
+    };
+    TraceSpanDto: {
+      /** @example 5fb397be34d26b51 */
+      spanId: string;
+      /** @description The span it is a child of; absent for the request itself */
+      parentId?: string;
+      /** @example movie catalog.movies.get */
+      name: string;
+      /** @enum {string} */
+      kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+      /**
+       * @description The process that recorded it (`platform` for npm start)
+       * @example gateway
+       */
+      service: string;
+      /** @description Milliseconds from the start of the request */
+      offsetMs: number;
+      durationMs: number;
+      error: boolean;
+      /**
+       * @example {
+       *       "rpc.method": "catalog.movies.get"
+       *     }
+       */
+      attributes: {
+        [key: string]: string | number | boolean;
+      };
+      events: components['schemas']['SpanEventDto'][];
+    };
+    SlowTraceDto: {
+      /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+      traceId: string;
+      /** @example GET /api/v2/movies/:id */
+      name: string;
+      /** Format: date-time */
+      startedAt: string;
+      durationMs: number;
+      error: boolean;
+      /** @description In start order, each after its parent */
+      spans: components['schemas']['TraceSpanDto'][];
+    };
+    SlowTracesDto: {
+      /** @description False while tracing is off (TRACING_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT): nothing is recorded */
+      enabled: boolean;
+      /** @description Requests that took at least this long are kept (TRACING_SLOW_MS) */
+      slowMs: number;
+      /** @description Newest first, as this gateway instance recorded them */
+      traces: components['schemas']['SlowTraceDto'][];
+    };
     V1LoginDto: {
       /** @description The username */
       user?: string;
@@ -1134,6 +1219,72 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServicesStatusDto'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or wrong credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The caller lacks the role or ownership this needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request headers too large */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Internal server error (no details are given) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description A service it needs is unavailable (breaker open) or the gateway is shutting down: retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  listSlowTraces: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlowTracesDto'];
         };
       };
       /** @description Missing, invalid or expired token, or wrong credentials */

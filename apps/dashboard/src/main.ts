@@ -4,6 +4,7 @@ import type { Context, PageName, View } from './view.js';
 import { moviesView } from './views/movies.js';
 import { overviewView } from './views/overview.js';
 import { recommendationsView } from './views/recommendations.js';
+import { tracesView } from './views/traces.js';
 import { usersView } from './views/users.js';
 
 const PAGES: { name: PageName; label: string; adminOnly: boolean; view: (ctx: Context) => View }[] = [
@@ -11,6 +12,7 @@ const PAGES: { name: PageName; label: string; adminOnly: boolean; view: (ctx: Co
   { name: 'movies', label: 'Movies', adminOnly: false, view: moviesView },
   { name: 'recommendations', label: 'Recommendations', adminOnly: false, view: recommendationsView },
   { name: 'users', label: 'Users', adminOnly: true, view: usersView },
+  { name: 'traces', label: 'Slow requests', adminOnly: true, view: tracesView },
 ];
 
 const root = document.getElementById('app')!;

@@ -6,7 +6,7 @@ export interface Context {
   navigate: (page: PageName) => void;
 }
 
-export type PageName = 'overview' | 'movies' | 'recommendations' | 'users';
+export type PageName = 'overview' | 'movies' | 'recommendations' | 'users' | 'traces';
 
 /** A mounted page: its element and how to stop its timers. */
 export interface View {

@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/config';
 import { isPortFree } from '@app/dev-harness';
-import { startMetricsServer } from '@app/observability';
-import { fail, installShutdown, ShutdownStep } from '@app/runtime';
+import { currentProcessRole, startMetricsServer, startTracing, stopTracing, tracingOn } from '@app/observability';
+import { appVersion, fail, installShutdown, ShutdownStep } from '@app/runtime';
 import { createGatewayApp } from './gateway.factory';
 import { DrainStateService } from './health/drain-state.service';
 
@@ -15,6 +15,8 @@ export async function assertPortFree(config: AppConfig): Promise<void> {
 /** Starts the HTTP gateway and wires shutdown: drain HTTP first, then whatever `after` stops. */
 export async function startGateway(config: AppConfig, after: () => ShutdownStep[], describe: string): Promise<NestFastifyApplication> {
   const drain = new DrainStateService();
+  // Before the app: its spans, and in one process the services' too (they started it already; the gateway adds its buffer).
+  await startTracing(config, { service: currentProcessRole(), version: appVersion(), keepSlow: true });
   const app = await createGatewayApp(config, drain);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();
@@ -37,6 +39,7 @@ export async function startGateway(config: AppConfig, after: () => ShutdownStep[
       { name: 'gateway', run: () => app.close() },
       ...(metrics ? [{ name: 'metrics port', run: () => new Promise<void>((done) => metrics.close(() => done())) }] : []),
       ...after(),
+      ...(tracingOn() ? [{ name: 'tracing', run: stopTracing }] : []),
     ],
     config.shutdown.drainTimeoutMs,
     (m) => process.stdout.write(`[gateway] ${m}\n`),

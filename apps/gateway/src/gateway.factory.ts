@@ -24,6 +24,7 @@ import { registerNotModified } from './http-cache/http-cache.interceptor';
 import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics.plugin';
 import { registerSecurityHeaders } from './security/security-headers.plugin';
+import { registerHttpTracing } from './tracing/http-tracing.plugin';
 
 export function buildOpenApi(app: NestFastifyApplication) {
   const config = new DocumentBuilder()
@@ -82,6 +83,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainStateServi
   app.useGlobalFilters(new HttpErrorFilter());
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
+  registerHttpTracing(app);
   registerNotModified(fastify);
   registerSecurityHeaders(fastify);
   await registerDashboard(app);

@@ -133,6 +133,13 @@ export const configSchema = z
       port,
       host: z.string().min(1),
     }),
+    tracing: z.object({
+      /** TRACING_ENABLED: spans for every request; also on when an OTLP endpoint is set in the standard OTEL_* variables. */
+      enabled: z.boolean(),
+      /** The gateway's in-memory buffer keeps requests that took at least this long. */
+      slowMs: z.number().int().min(0),
+      keep: z.number().int().min(1).max(1000),
+    }),
     events: z.object({
       /** EVENTS_ENGINE: how changes travel between services; `auto`: `memory` for `npm start` and seed, else `jetstream`. */
       engine: z.enum(['auto', 'memory', 'jetstream']),

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import mongoose from 'mongoose';
+import mongoose, { Connection } from 'mongoose';
+import { tracingOn } from '@app/observability';
+import { traceCommands } from './command-tracing.util';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
 // Filters built from user input can never smuggle query operators in.
@@ -33,6 +35,16 @@ export class DatabaseModule {
             // At start-up the database may still be coming up.
             retryAttempts: 10,
             retryDelay: 500,
+            // Tracing on: the driver reports each command, and each becomes a span of the request that sent it.
+            ...(tracingOn()
+              ? {
+                  monitorCommands: true,
+                  connectionFactory: (connection: Connection) => {
+                    traceCommands(connection.getClient());
+                    return connection;
+                  },
+                }
+              : {}),
           }),
         }),
       ],

@@ -6,3 +6,5 @@ export * from './request-id.middleware';
 export * from './metrics.util';
 export * from './log-files.util';
 export * from './metrics.server';
+export * from './tracing.util';
+export * from './trace-buffer.util';

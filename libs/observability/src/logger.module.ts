@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { rootLogger } from './logger.util';
 import { currentRequestId, normaliseRequestId } from './request-context.util';
+import { requestTraceIds } from './tracing.util';
 
 const VERBOSE_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
 
@@ -28,6 +29,9 @@ export class ObservabilityModule {
             logger: rootLogger(config),
             genReqId: (req) => currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
+            // The reply's line is written after the request's span ended: its ids come from the request.
+            customSuccessObject: (req, _res, line: object) => ({ ...line, ...requestTraceIds(req) }),
+            customErrorObject: (req, _res, _err, line: object) => ({ ...line, ...requestTraceIds(req) }),
             quietReqLogger: true,
             // Middleware mounted on a wildcard sees the URL relative to its mount point; the original one is whole.
             autoLogging: { ignore: (req) => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').startsWith('/health') },

@@ -4,6 +4,7 @@ import pino, { Logger as PinoLogger, TransportTargetOptions } from 'pino';
 import type { AppConfig } from '@app/config';
 import { rollOptions, startLogPruning } from './log-files.util';
 import { currentRequestId } from './request-context.util';
+import { activeTraceIds } from './tracing.util';
 
 /** Never let these reach a log line, wherever they sit in a logged object. */
 const REDACT_PATHS = [
@@ -32,6 +33,11 @@ export function setProcessRole(role: string): void {
   processRole = role;
 }
 
+/** The process's name in logs and in its spans' `service.name`. */
+export function currentProcessRole(): string {
+  return processRole;
+}
+
 /** One pino instance per process: every app of a one-process run shares its destinations. */
 export function rootLogger(config: AppConfig): PinoLogger {
   if (root) return root;
@@ -58,7 +64,8 @@ export function rootLogger(config: AppConfig): PinoLogger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     mixin: () => {
       const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
+      const ids = activeTraceIds();
+      return requestId ? (ids ? { requestId, ...ids } : { requestId }) : (ids ?? {});
     },
   };
   const plainStdout = targets.length === 1 && targets[0].target === 'pino/file';

@@ -1,13 +1,57 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { Observable } from 'rxjs';
 import { normaliseRequestId, requestContext } from './request-context.util';
+import { contextFromTraceParent, endSpan, SpanKind, startSpan, tracingOn, withActiveSpan } from './tracing.util';
 
-/** Services: run each message handler inside the request id the gateway sent with it. */
+interface Meta {
+  requestId?: unknown;
+  traceparent?: unknown;
+}
+
+/** The handler's message pattern (`catalog.movies.get`), as its decorator declared it. */
+function patternOf(context: ExecutionContext): string {
+  const declared = Reflect.getMetadata(PATTERN_METADATA, context.getHandler()) as unknown[] | undefined;
+  const first = declared?.[0];
+  return typeof first === 'string' ? first : `${context.getClass().name}.${context.getHandler().name}`;
+}
+
+/**
+ * Services: run each message handler inside the request id the gateway sent with it; with tracing on, inside a
+ * server span too, child of the caller's span (the `traceparent` the signed message carried), so that the
+ * handler's database commands and onward calls are its children.
+ */
 @Injectable()
 export class RpcContextInterceptor implements NestInterceptor {
+  constructor(private readonly service = '') {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const payload = context.switchToRpc().getData<{ meta?: { requestId?: unknown } }>();
-    const requestId = normaliseRequestId(payload?.meta?.requestId);
-    return new Observable((subscriber) => requestContext.run({ requestId }, () => next.handle().subscribe(subscriber)));
+    const meta = context.switchToRpc().getData<{ meta?: Meta }>()?.meta;
+    const requestId = normaliseRequestId(meta?.requestId);
+    if (!tracingOn()) return new Observable((subscriber) => requestContext.run({ requestId }, () => next.handle().subscribe(subscriber)));
+    const pattern = patternOf(context);
+    const span = startSpan(
+      pattern,
+      SpanKind.SERVER,
+      { 'rpc.system': 'nestjs', 'rpc.service': this.service, 'rpc.method': pattern },
+      contextFromTraceParent(meta?.traceparent),
+    );
+    return new Observable((subscriber) =>
+      requestContext.run({ requestId }, () =>
+        withActiveSpan(span, () =>
+          next.handle().subscribe({
+            next: (value) => subscriber.next(value),
+            error: (err: unknown) => {
+              endSpan(span, err);
+              subscriber.error(err);
+            },
+            complete: () => {
+              endSpan(span);
+              subscriber.complete();
+            },
+          }),
+        ),
+      ),
+    );
   }
 }

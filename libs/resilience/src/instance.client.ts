@@ -192,6 +192,11 @@ export class InstanceClient {
     return this.lane(group).breaker;
   }
 
+  /** The group's breaker state (closed, open, half-open, isolated). */
+  laneState(group: OperationGroup): BreakerStateName {
+    return STATE_NAMES[this.lane(group).breaker.state];
+  }
+
   /** Milliseconds until the group's open breaker lets a trial call through (0 when calls may go now). */
   msUntilTrial(now = Date.now(), group: OperationGroup = 'write'): number {
     return this.lane(group).msUntilTrial(now);

@@ -1,6 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 'cockatiel';
 import { AppError } from '@app/common';
-import { currentRequestId } from '@app/observability';
+import type { Span } from '@opentelemetry/api';
+import { currentRequestId, endSpan, SpanKind, startSpan, traceParentOf } from '@app/observability';
 import { RpcEnvelope } from '@app/contracts';
 import { isFailure, neverReachedServer, toCallerError } from './errors.util';
 import { InstanceClient, InstanceStatus, OperationGroup } from './instance.client';
@@ -37,6 +38,15 @@ export interface ServiceStatus {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What stopped an attempt, for its span event. */
+function refusal(err: unknown): string {
+  if (err instanceof BrokenCircuitError) return 'breaker-open';
+  if (err instanceof IsolatedCircuitError) return 'breaker-isolated';
+  if (err instanceof BulkheadRejectedError) return 'bulkhead-full';
+  if (err instanceof Error) return err.name;
+  return 'failure';
+}
+
 function rejectedWithoutRunning(err: unknown): boolean {
   return err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError || err instanceof BulkheadRejectedError;
 }
@@ -61,26 +71,55 @@ export class ServiceClient {
   }
 
   async send<T>(pattern: string, data: unknown, options: CallOptions<T> = {}): Promise<T> {
+    const idempotent = options.idempotent ?? false;
+    const group = options.group ?? (idempotent ? 'read' : 'write');
+    // Tracing off: no span, nothing else (startSpan is one check).
+    const span = startSpan(`${this.name} ${pattern}`, SpanKind.CLIENT, {
+      'rpc.system': this.transport === 'nats' ? 'nats' : 'nest_tcp',
+      'rpc.service': this.name,
+      'rpc.method': pattern,
+      'resilience.group': group,
+    });
     try {
-      const idempotent = options.idempotent ?? false;
-      return await this.dispatch<T>(
+      const result = await this.dispatch<T>(
         pattern,
         {
-          meta: { requestId: currentRequestId(), token: options.token, ifNoneMatch: options.ifNoneMatch, clientIp: options.clientIp },
+          meta: {
+            requestId: currentRequestId(),
+            token: options.token,
+            ifNoneMatch: options.ifNoneMatch,
+            clientIp: options.clientIp,
+            ...(span ? { traceparent: traceParentOf(span) } : {}),
+          },
           data,
         },
         idempotent,
-        options.group ?? (idempotent ? 'read' : 'write'),
+        group,
         options.affinity,
+        span,
       );
+      endSpan(span);
+      return result;
     } catch (err) {
       const error = toCallerError(this.name, err);
-      if (options.fallback && error.status >= 500) return options.fallback(error);
+      if (options.fallback && error.status >= 500) {
+        span?.addEvent('fallback', { 'error.code': error.code });
+        endSpan(span);
+        return options.fallback(error);
+      }
+      endSpan(span, error);
       throw error;
     }
   }
 
-  private async dispatch<T>(pattern: string, envelope: RpcEnvelope, idempotent: boolean, group: OperationGroup, affinity?: string): Promise<T> {
+  private async dispatch<T>(
+    pattern: string,
+    envelope: RpcEnvelope,
+    idempotent: boolean,
+    group: OperationGroup,
+    affinity?: string,
+    span?: Span,
+  ): Promise<T> {
     const attempts = idempotent ? 1 + this.options.retryAttempts : 1;
     const tried = new Set<InstanceClient>();
     const refused = new Set<InstanceClient>();
@@ -89,6 +128,8 @@ export class ServiceClient {
       const instance = this.pick(tried, refused, group, affinity);
       if (!instance) break;
       tried.add(instance);
+      // The breaker's decision for this attempt: the lane's state as the call goes in.
+      span?.addEvent('attempt', { 'resilience.instance': instance.id, 'resilience.breaker.state': instance.laneState(group) });
       try {
         return await instance.send<T>(pattern, envelope, group);
       } catch (err) {
@@ -96,15 +137,21 @@ export class ServiceClient {
         if (!isFailure(err)) throw err;
         // A call refused by the breaker, the bulkhead or the socket never ran: another instance may take it, even a write.
         if (rejectedWithoutRunning(err) || neverReachedServer(err)) {
+          span?.addEvent('refused', { 'resilience.instance': instance.id, 'resilience.reason': refusal(err) });
           refused.add(instance);
           continue;
         }
         attempt++;
-        if (attempt < attempts) await sleep(this.options.retryDelayMs * Math.pow(2, attempt - 1));
+        if (attempt < attempts) {
+          const delay = this.options.retryDelayMs * Math.pow(2, attempt - 1);
+          span?.addEvent('retry', { 'resilience.attempt': attempt + 1, 'resilience.delay_ms': delay, 'error.type': refusal(err) });
+          await sleep(delay);
+        }
       }
     }
     if (lastError === undefined || rejectedWithoutRunning(lastError)) {
       if (lastError === undefined) for (const i of this.instances) if (!i.isAvailable(Date.now(), group)) i.recordRejected(group);
+      span?.addEvent('breaker.open', { 'resilience.instances': this.instances.length });
       throw AppError.unavailable(`The ${this.name} service is unavailable`, this.retryAfterSec(group));
     }
     // The last answer as it came (an RPC error is a plain { status, code, message } object, classified above).

@@ -2,7 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig, ServiceName, withSettings } from '@app/config';
 import { EmbeddedDb, isPortFree, startEmbeddedDb } from '@app/dev-harness';
-import { setProcessRole } from '@app/observability';
+import { setProcessRole, stopTracing, tracingOn } from '@app/observability';
 import { advertisedHost, Announcement, announceInstance } from '@app/resilience';
 import { appVersion, instanceId } from './app-info.util';
 import { fail, loadConfigOrExit, requireServiceSecret } from './config-or-exit.util';
@@ -53,6 +53,8 @@ export async function runServiceMain(service: ServiceName, register: (config: Ap
       ...(announcement ? [{ name: 'registry', run: () => announcement.leave() }] : []),
       { name: service, run: () => running.close() },
       ...(db ? [{ name: 'embedded database', run: () => db.stop() }] : []),
+      // The last spans of this process reach the collector before it exits.
+      ...(tracingOn() ? [{ name: 'tracing', run: stopTracing }] : []),
     ],
     config.shutdown.drainTimeoutMs,
     log,

@@ -7,8 +7,9 @@ import { AppConfig, ConfigModule, ServiceName } from '@app/config';
 import { createValidationPipe, RpcErrorFilter } from '@app/common';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
-import { ObservabilityModule, RpcContextInterceptor, startDefaultMetrics } from '@app/observability';
+import { currentProcessRole, ObservabilityModule, RpcContextInterceptor, startDefaultMetrics, startTracing } from '@app/observability';
 import { serverOptions, ServiceAuthGuard } from '@app/resilience';
+import { appVersion } from './app-info.util';
 import { startHealthServer } from './health.server';
 import { InFlightTracker } from './in-flight.interceptor';
 import { ReadinessModule } from './readiness.module';
@@ -41,6 +42,7 @@ export async function startService(
   options: { healthPort?: number; draining?: () => boolean } = {},
 ): Promise<RunningService> {
   startDefaultMetrics();
+  await startTracing(config, { service: currentProcessRole(), version: appVersion() });
   const app = await NestFactory.createMicroservice(rootModule, {
     ...serverOptions(config, service, config.services[service].port),
     bufferLogs: true,
@@ -51,7 +53,7 @@ export async function startService(
   // Before any handler's own guard: a message without the deployment's credential reaches no handler of any pattern.
   app.useGlobalGuards(new ServiceAuthGuard());
   const inFlight = new InFlightTracker();
-  app.useGlobalInterceptors(inFlight, new RpcContextInterceptor());
+  app.useGlobalInterceptors(inFlight, new RpcContextInterceptor(service));
   await app.listen();
   let healthServer: Server | undefined;
   if (options.healthPort !== undefined) {

@@ -7,6 +7,8 @@ export interface RpcMeta {
   ifNoneMatch?: string[];
   /** The HTTP client's address as the gateway saw it, for limits the services keep per client (failed logins). */
   clientIp?: string;
+  /** W3C trace context of the caller's span while tracing is on (docs/operations.md, "Tracing"). */
+  traceparent?: string;
 }
 
 export interface RpcEnvelope<T = unknown> {
