@@ -248,8 +248,13 @@ async function main() {
       execFileSync(process.execPath, ['--expose-gc', lib.join(__dirname, 'cache-memory.js')], { encoding: 'utf8' }),
     );
     console.log('cache memory', memory);
+    // Tracing's hooks on the P1 request, off (the default) and on (bench/tracing.js), in a process of their own.
+    const tracing = JSON.parse(
+      execFileSync(process.execPath, [lib.join(__dirname, 'tracing.js'), String(p1.systemRps)], { encoding: 'utf8' }),
+    );
+    console.log('tracing', tracing);
 
-    const results = { machine: info, mode: quick ? 'quick' : 'full', p1, p2, p3, p4, p5, p6, idle, list, notModified, memory };
+    const results = { machine: info, mode: quick ? 'quick' : 'full', p1, p2, p3, p4, p5, p6, idle, list, notModified, memory, tracing };
     const goals = [
       ['p1.throughputRatio (cache off)', p1.throughputRatio, '>= 0.75', p1.throughputRatio >= 0.75],
       ['p1.p99Ratio (cache off)', p1.p99Ratio, '<= 1.5', p1.p99Ratio <= 1.5],
@@ -271,6 +276,8 @@ async function main() {
           changeReadsPerSecond === 0,
         ];
       }),
+      ['tracing off: % of a P1 request', tracing.offPctOfP1, '< 2', tracing.offPctOfP1 < 2],
+      ['tracing on (spans in memory): us per request, % of P1', `${tracing.onUsPerRequest}, ${tracing.onPctOfP1}`, '(info)', '-'],
       ['list.cachedRps / landed uncached 112', list.vsLanded, '>= 10', list.vsLanded >= 10],
       ['list.cachedRps / cache off (this run)', list.vsCold, '(info)', '-'],
       ['list.cachedP99Ms', list.cachedP99Ms, '<= 20', list.cachedP99Ms <= 20],
@@ -308,7 +315,12 @@ async function ratings(goals, results) {
   results.ratings = rows.map(({ node, mode, result }) => ({ node, mode, first: result.first }));
   for (const { node, result } of rows.filter((r) => r.mode === 'single')) {
     const { p99Ms, non2xx } = result.first;
-    goals.push([`ratings ${node} one process: 300 raters p99 ms, non-2xx`, `${p99Ms}, ${non2xx}`, '<= 200, 0', p99Ms <= 200 && non2xx === 0]);
+    goals.push([
+      `ratings ${node} one process: 300 raters p99 ms, non-2xx`,
+      `${p99Ms}, ${non2xx}`,
+      '<= 200, 0',
+      p99Ms <= 200 && non2xx === 0,
+    ]);
   }
 }
 
@@ -316,7 +328,9 @@ main()
   .then(async ({ info, results, goals, summary }) => {
     await ratings(goals, results);
     results.goals = Object.fromEntries(goals.map(([metric, value, goal, met]) => [metric, { value, goal, met }]));
-    const rendered = table([['metric', 'value', 'goal', 'met'], ...goals].map((r) => r.map((c) => (c === true ? 'yes' : c === false ? 'NO' : c))));
+    const rendered = table(
+      [['metric', 'value', 'goal', 'met'], ...goals].map((r) => r.map((c) => (c === true ? 'yes' : c === false ? 'NO' : c))),
+    );
     const unmet = goals.filter((g) => g[3] === false).map((g) => g[0]);
     console.log(`\n${rendered}\n\n${unmet.length ? `goals NOT met: ${unmet.join('; ')}` : 'every goal met'}\n`);
     const md = `## ${info.date.slice(0, 10)} — ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}\n\n${summary}\n\n${rendered}\n`;

@@ -22,7 +22,11 @@ describe('dashboard (browser, split mode)', () => {
     // One after the other, the browser first: a browser that cannot start fails the suite at once, and
     // whatever did start is already assigned for afterAll to stop.
     browser = await launchChromium();
-    system = await startSystem({ mode: 'split', env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC) } });
+    system = await startSystem({
+      mode: 'split',
+      // Tracing on, every request kept: the Slow requests page has something to show.
+      env: { DEMO_DATA: 'true', JWT_ACCESS_TTL_SEC: String(ACCESS_TTL_SEC), TRACING_ENABLED: 'true', TRACING_SLOW_MS: '0' },
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // A missing element fails the step in 10 s rather than playwright's 30 s.
     context.setDefaultTimeout(10_000);
@@ -213,6 +217,31 @@ describe('dashboard (browser, split mode)', () => {
     await row.getByRole('button', { name: `Confirm deleting ${name}` }).click();
     await visible(page.getByText(`Deleted ${name}.`));
     await hasCount(row, 0);
+  });
+
+  it('shows recent slow requests as a waterfall of their spans, for admins', async () => {
+    const search = await api(system.baseUrl, adminToken).get('/api/v2/movies?q=traced');
+    expect(search.status).toBe(200);
+    await page.getByTestId('nav-traces').click();
+    // Newest first; the page refreshes every 5 s.
+    const trace = page.getByTestId('trace').filter({ hasText: 'GET /api/v2/movies ' }).first();
+    await visible(trace);
+    await trace.locator('summary').click();
+    const spans = trace.getByTestId('span');
+    await hasCount(spans.and(page.locator('[data-kind="server"][data-service="gateway"]')), 1);
+    await visible(spans.and(page.locator('[data-kind="client"]')).first());
+    expect(await spans.first().textContent()).toContain('GET /api/v2/movies');
+    await screenshot(page, SHOTS, '06b-slow-requests');
+    // Not for users: the API refuses them, and the page is not in their navigation.
+    const user = await api(system.baseUrl, adminToken).post('/api/v2/users', {
+      username: `tr${Date.now().toString(36)}`,
+      password: 'Viewer-pass-2024!',
+      role: 'user',
+    });
+    expect(user.status).toBe(201);
+    const login = await api(system.baseUrl).post('/api/v2/auth/login', { username: user.body.username, password: 'Viewer-pass-2024!' });
+    expect((await api(system.baseUrl, login.body.accessToken).get('/api/v2/admin/traces')).status).toBe(403);
+    expect((await api(system.baseUrl).get('/api/v2/admin/traces')).status).toBe(401);
   });
 
   it('fits a 375 px wide screen', async () => {

@@ -47,7 +47,15 @@ async function startReceiver(): Promise<{ server: Server; url: string; spans: Ex
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
             const attributes = Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)]));
-            spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, kind: s.kind, service, attributes });
+            spans.push({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              parentSpanId: s.parentSpanId || undefined,
+              name: s.name,
+              kind: s.kind,
+              service,
+              attributes,
+            });
           }
         }
       }
@@ -122,8 +130,7 @@ describe.each(['tcp', 'nats'] as const)('tracing: one request through the split 
     const requestId = res.headers.get('x-request-id')!;
 
     const root = await waitFor(
-      async () =>
-        receiver!.spans.find((s) => s.kind === SERVER && s.service === 'gateway' && s.attributes['mp.request_id'] === requestId),
+      async () => receiver!.spans.find((s) => s.kind === SERVER && s.service === 'gateway' && s.attributes['mp.request_id'] === requestId),
       10_000,
       "the gateway's span of the request",
     );
@@ -135,8 +142,15 @@ describe.each(['tcp', 'nats'] as const)('tracing: one request through the split 
       inTrace().find((s) => s.parentSpanId === parent.spanId && s.kind === kind && s.service === service);
     // gateway HTTP -> gateway client (recommendation) -> recommendation server -> recommendation client (movie) -> movie server -> database
     const toRecommendation = await waitFor(async () => childOf(root, CLIENT, 'gateway'), 10_000, 'the call to recommendation');
-    expect(toRecommendation.attributes).toMatchObject({ 'rpc.service': 'recommendation', 'rpc.system': transport === 'nats' ? 'nats' : 'nest_tcp' });
-    const atRecommendation = await waitFor(async () => childOf(toRecommendation, SERVER, 'recommendation'), 10_000, "recommendation's span");
+    expect(toRecommendation.attributes).toMatchObject({
+      'rpc.service': 'recommendation',
+      'rpc.system': transport === 'nats' ? 'nats' : 'nest_tcp',
+    });
+    const atRecommendation = await waitFor(
+      async () => childOf(toRecommendation, SERVER, 'recommendation'),
+      10_000,
+      "recommendation's span",
+    );
     const toMovie = await waitFor(async () => childOf(atRecommendation, CLIENT, 'recommendation'), 10_000, 'the call to movie');
     expect(toMovie.attributes['rpc.service']).toBe('movie');
     const atMovie = await waitFor(async () => childOf(toMovie, SERVER, 'movie'), 10_000, "movie's span");

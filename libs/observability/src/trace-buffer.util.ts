@@ -107,7 +107,8 @@ export class TraceBuffer implements SpanProcessor {
 
   private toTrace(root: ReadableSpan, spans: ReadableSpan[]): BufferedTrace {
     const start = ms(root.startTime);
-    const sorted = [...spans].sort((a, b) => ms(a.startTime) - ms(b.startTime));
+    // The root first: a child's clock reading may come out a hair earlier than its parent's.
+    const sorted = [root, ...spans.filter((s) => s !== root).sort((a, b) => ms(a.startTime) - ms(b.startTime))];
     return {
       traceId: root.spanContext().traceId,
       name: root.name,

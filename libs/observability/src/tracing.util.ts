@@ -1,15 +1,4 @@
-import {
-  Attributes,
-  context,
-  Context,
-  propagation,
-  ROOT_CONTEXT,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  Tracer,
-} from '@opentelemetry/api';
+import { Attributes, context, Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -39,11 +28,22 @@ export function tracingWanted(config: AppConfig, env: Env = process.env): boolea
   return config.tracing.enabled || otlpEndpoint(env) !== undefined;
 }
 
+const otlpProtocol = (env: Env): string => env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+
+/** What is wrong with the OTEL_* settings tracing would use (checked with the configuration, before anything starts). */
+export function otlpSettingsProblem(env: Env = process.env): string | undefined {
+  const protocol = otlpProtocol(env);
+  if (otlpEndpoint(env) && protocol !== 'http/protobuf' && protocol !== 'http/json') {
+    return `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: http/protobuf (the default) or http/json`;
+  }
+  return undefined;
+}
+
 /** http/protobuf (the specification's default) or http/json; the exporter reads endpoint, headers and timeout itself. */
 async function otlpExporter(env: Env): Promise<SpanExporter> {
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
-  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
-  if (protocol !== 'http/protobuf') throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported (http/protobuf or http/json)`);
+  const problem = otlpSettingsProblem(env);
+  if (problem) throw new Error(problem);
+  if (otlpProtocol(env) === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
   return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
 }
 
@@ -65,7 +65,8 @@ export interface TracingStart {
  * propagator, an AsyncLocalStorage context manager and the provider, with the OTLP exporter when an endpoint is set.
  */
 export async function startTracing(config: AppConfig, start: TracingStart, env: Env = process.env): Promise<boolean> {
-  if (start.keepSlow && !buffer && (tracer || tracingWanted(config, env))) buffer = new TraceBuffer(config.tracing.slowMs, config.tracing.keep);
+  if (start.keepSlow && !buffer && (tracer || tracingWanted(config, env)))
+    buffer = new TraceBuffer(config.tracing.slowMs, config.tracing.keep);
   if (tracer) return true;
   if (!tracingWanted(config, env)) return false;
   const processors: SpanProcessor[] = [bufferProcessor];
@@ -140,7 +141,8 @@ export function endSpan(span: Span | undefined, error?: unknown): void {
     const e = error as { status?: unknown; code?: unknown; message?: unknown };
     const status = typeof e.status === 'number' ? e.status : 500;
     if (typeof e.code === 'number' || typeof e.code === 'string') span.setAttribute('error.code', String(e.code));
-    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e.message === 'string' ? e.message.slice(0, 200) : undefined });
+    if (status >= 500)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e.message === 'string' ? e.message.slice(0, 200) : undefined });
   }
   span.end();
 }

@@ -2,6 +2,9 @@ import { ClientProxy } from '@nestjs/microservices';
 import { NEVER, Observable, of, throwError } from 'rxjs';
 import { AppError, ErrorCode } from '@app/common';
 import { loadConfig } from '@app/config';
+import type { RpcEnvelope } from '@app/contracts';
+import { BufferedTrace, SpanKind, startSpan, startTracing, stopTracing, traceBuffer, withActiveSpan } from '@app/observability';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { InstanceClient } from './instance.client';
 import type { ResilienceOptions } from './resilience-options.types';
 import { ServiceClient } from './service.client';
@@ -299,5 +302,62 @@ describe('resilienceFor', () => {
     config.services.recommendation.resilience = { callTimeoutMs: 5000 };
     expect(resilienceFor(config, 'recommendation')).toMatchObject({ callTimeoutMs: 5000, maxFailures: config.resilience.maxFailures });
     expect(resilienceFor(config, 'movie').callTimeoutMs).toBe(900);
+  });
+});
+
+describe('ServiceClient with tracing on', () => {
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: 'true', TRACING_SLOW_MS: '0' });
+    expect(await startTracing(config, { service: 'gateway', keepSlow: true }, {})).toBe(true);
+  });
+  afterAll(() => stopTracing());
+
+  /** The call inside a request's span, as the gateway makes it; the request's trace as the buffer kept it. */
+  async function traced<T>(call: () => Promise<T>): Promise<BufferedTrace> {
+    const root = startSpan('GET /test', SpanKind.SERVER, {}, ROOT_CONTEXT)!;
+    await withActiveSpan(root, call).catch(() => undefined);
+    root.end();
+    return traceBuffer()!.recent()[0];
+  }
+
+  it('records a client span per call, child of the request, and sends its trace context with the message', async () => {
+    const sent: unknown[] = [];
+    const { client, proxies } = serviceWith([answer('ok')]);
+    const proxy = proxies[0];
+    const original = proxy.send.bind(proxy);
+    proxy.send = ((_pattern: string, payload: unknown) => (sent.push(payload), original())) as typeof proxy.send;
+    const trace = await traced(() => client.send('catalog.movies.get', { id: 1 }, { idempotent: true }));
+    const [root, call] = trace.spans;
+    expect(call).toMatchObject({ parentId: root.spanId, kind: 'client', name: 'movie catalog.movies.get', error: false });
+    expect(call.attributes).toMatchObject({
+      'rpc.service': 'movie',
+      'rpc.method': 'catalog.movies.get',
+      'rpc.system': 'nest_tcp',
+      'resilience.group': 'read',
+    });
+    expect(call.events).toEqual([
+      expect.objectContaining({ name: 'attempt', attributes: { 'resilience.instance': 'movie-1', 'resilience.breaker.state': 'closed' } }),
+    ]);
+    const meta = (sent[0] as RpcEnvelope).meta;
+    expect(meta.traceparent).toBe(`00-${trace.traceId}-${call.spanId}-01`);
+  });
+
+  it('marks retries, the open breaker and the fallback as events of the call', async () => {
+    const { client } = serviceWith([refused, rpcError(503)], [1, 1], { ...OPTIONS, maxFailures: 1, retryAttempts: 1 });
+    const first = await traced(() => client.send('catalog.movies.get', {}, { idempotent: true }));
+    const names = first.spans[1].events.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['attempt', 'refused']));
+    expect(first.spans[1].error).toBe(true);
+    // Both breakers open now: the call is answered by the fallback without trying any instance.
+    const second = await traced(() => client.send('catalog.movies.get', {}, { idempotent: true, fallback: () => 'popular' }));
+    expect(second.spans[1].events.map((e) => e.name)).toEqual(['breaker.open', 'fallback']);
+    expect(second.spans[1].error).toBe(false);
+  });
+
+  it('starts no trace for a call outside a request', async () => {
+    const { client } = serviceWith([answer('ok')]);
+    const before = traceBuffer()!.recent().length;
+    await client.send('movie.health', {});
+    expect(traceBuffer()!.recent()).toHaveLength(before);
   });
 });

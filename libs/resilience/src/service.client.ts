@@ -1,7 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 'cockatiel';
 import { AppError } from '@app/common';
 import type { Span } from '@opentelemetry/api';
-import { currentRequestId, endSpan, SpanKind, startSpan, traceParentOf } from '@app/observability';
+import { currentRequestId, endSpan, SpanKind, startChildSpan, traceParentOf } from '@app/observability';
 import { RpcEnvelope } from '@app/contracts';
 import { isFailure, neverReachedServer, toCallerError } from './errors.util';
 import { InstanceClient, InstanceStatus, OperationGroup } from './instance.client';
@@ -73,8 +73,9 @@ export class ServiceClient {
   async send<T>(pattern: string, data: unknown, options: CallOptions<T> = {}): Promise<T> {
     const idempotent = options.idempotent ?? false;
     const group = options.group ?? (idempotent ? 'read' : 'write');
-    // Tracing off: no span, nothing else (startSpan is one check).
-    const span = startSpan(`${this.name} ${pattern}`, SpanKind.CLIENT, {
+    // Tracing off: no span, nothing else (one check). Calls outside a request (readiness checks, start-up repairs)
+    // start no trace of their own.
+    const span = startChildSpan(`${this.name} ${pattern}`, SpanKind.CLIENT, {
       'rpc.system': this.transport === 'nats' ? 'nats' : 'nest_tcp',
       'rpc.service': this.name,
       'rpc.method': pattern,
@@ -160,7 +161,12 @@ export class ServiceClient {
   }
 
   /** The key's instance when it can take the call, else the next by weight among available ones, preferring one not tried yet. */
-  private pick(tried: Set<InstanceClient>, refused: Set<InstanceClient>, group: OperationGroup, affinity?: string): InstanceClient | undefined {
+  private pick(
+    tried: Set<InstanceClient>,
+    refused: Set<InstanceClient>,
+    group: OperationGroup,
+    affinity?: string,
+  ): InstanceClient | undefined {
     const now = Date.now();
     const usable = (i: InstanceClient) => !refused.has(i) && i.isAvailable(now, group);
     if (affinity !== undefined && this.instances.length > 1) {

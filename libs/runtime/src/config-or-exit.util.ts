@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig, withSettings } from '@app/config';
+import { otlpSettingsProblem } from '@app/observability';
 
 /** Loads the configuration or stops the process with a message naming the bad key, before anything starts. */
 export function loadConfigOrExit(): AppConfig {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    const tracing = otlpSettingsProblem();
+    if (tracing) throw new ConfigError(tracing);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

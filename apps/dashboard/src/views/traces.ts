@@ -87,7 +87,11 @@ export function tracesView(ctx: Context): View {
         h('time', { datetime: t.startedAt }, new Date(t.startedAt).toLocaleTimeString()),
         h('span', { class: 'muted' }, ` · trace ${t.traceId}`),
       ),
-      h('ol', { class: 'waterfall', 'aria-label': `Spans of ${t.name}` }, spanTree(t.spans).map(({ span, depth }) => spanRow(t, span, depth))),
+      h(
+        'ol',
+        { class: 'waterfall', 'aria-label': `Spans of ${t.name}` },
+        spanTree(t.spans).map(({ span, depth }) => spanRow(t, span, depth)),
+      ),
     );
     details.addEventListener('toggle', () => (details.open ? open.add(t.traceId) : open.delete(t.traceId)));
     return details;
@@ -101,7 +105,16 @@ export function tracesView(ctx: Context): View {
     bar.style.width = `${Math.max(0.5, Math.min(100, (s.durationMs / total) * 100))}%`;
     const label = h('span', { class: 'span-name', title: s.name }, s.name);
     label.style.paddingLeft = `${depth}rem`;
-    const events = s.events.map((e) => `${e.name}${Object.keys(e.attributes).length ? ` (${Object.entries(e.attributes).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`);
+    const events = s.events.map(
+      (e) =>
+        `${e.name}${
+          Object.keys(e.attributes).length
+            ? ` (${Object.entries(e.attributes)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')})`
+            : ''
+        }`,
+    );
     return h(
       'li',
       { class: 'span-row', 'data-testid': 'span', 'data-kind': s.kind, 'data-service': s.service, title: events.join('\n') || undefined },

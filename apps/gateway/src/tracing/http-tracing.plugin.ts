@@ -5,6 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { bindRequestSpan, SpanKind, startSpan, tracingOn, withActiveSpan } from '@app/observability';
 
+const UNTRACED = /^\/(health|metrics|dashboard|docs)([/?-]|$)/;
+
 /** The request's span, from its first hook to its reply. */
 const spans = new WeakMap<FastifyRequest, Span>();
 
@@ -26,6 +28,8 @@ export function registerHttpTracing(app: NestFastifyApplication): void {
   if (!tracingOn()) return;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, _reply, done) => {
+    // Probes, scrapes and static files: no trace (the request log skips probes too).
+    if (UNTRACED.test(request.url)) return done();
     const span = startSpan(
       request.method,
       SpanKind.SERVER,

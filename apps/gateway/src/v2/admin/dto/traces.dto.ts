@@ -3,7 +3,10 @@ import { ApiProperty } from '@nestjs/swagger';
 const SCALARS = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
 
 export class SpanEventDto {
-  @ApiProperty({ example: 'attempt', description: 'attempt, refused, retry, fallback, breaker.open (the resilience client), or an exception' })
+  @ApiProperty({
+    example: 'attempt',
+    description: 'attempt, refused, retry, fallback, breaker.open (the resilience client), or an exception',
+  })
   name!: string;
   @ApiProperty({ description: 'Milliseconds from the start of the request' }) offsetMs!: number;
   @ApiProperty({ type: 'object', additionalProperties: SCALARS, example: { 'resilience.breaker.state': 'closed' } })
