@@ -9,11 +9,13 @@ import { TraceBuffer } from './trace-buffer.util';
 
 /**
  * Tracing is off unless TRACING_ENABLED or an OTLP endpoint says otherwise. Off, nothing is registered: every hook
- * below is one check of `tracer` and returns (bench/tracing-off.js measures it); on, one TracerProvider per process.
+ * below is one check of `tracer` and returns (bench/tracing.js measures it); on, one TracerProvider per process.
  */
 let tracer: Tracer | undefined;
 let provider: TracerProvider | undefined;
 let buffer: TraceBuffer | undefined;
+/** The first start, which every app of the process shares (one process starts its services side by side). */
+let starting: Promise<boolean> | undefined;
 
 export type Env = Record<string, string | undefined>;
 
@@ -61,14 +63,21 @@ export interface TracingStart {
 }
 
 /**
- * Once per process, before its apps are created (later calls change nothing). Registers the W3C trace-context
- * propagator, an AsyncLocalStorage context manager and the provider, with the OTLP exporter when an endpoint is set.
+ * Once per process, before its apps are created: later calls only add the gateway's buffer (`keepSlow`). Registers
+ * the W3C trace-context propagator, an AsyncLocalStorage context manager and the provider, with the OTLP exporter
+ * when an endpoint is set.
  */
-export async function startTracing(config: AppConfig, start: TracingStart, env: Env = process.env): Promise<boolean> {
-  if (start.keepSlow && !buffer && (tracer || tracingWanted(config, env)))
-    buffer = new TraceBuffer(config.tracing.slowMs, config.tracing.keep);
-  if (tracer) return true;
-  if (!tracingWanted(config, env)) return false;
+export function startTracing(config: AppConfig, start: TracingStart, env: Env = process.env): Promise<boolean> {
+  if (!tracingWanted(config, env)) return Promise.resolve(tracer !== undefined);
+  if (start.keepSlow && !buffer) buffer = new TraceBuffer(config.tracing.slowMs, config.tracing.keep);
+  starting ??= register(start, env).catch((err: unknown) => {
+    starting = undefined;
+    throw err;
+  });
+  return starting;
+}
+
+async function register(start: TracingStart, env: Env): Promise<boolean> {
   const processors: SpanProcessor[] = [bufferProcessor];
   if (otlpEndpoint(env)) {
     processors.push(
@@ -105,10 +114,12 @@ const bufferProcessor: SpanProcessor = {
 
 /** Exports what is left (shutdown): spans of the last requests are not lost when the process stops. */
 export async function stopTracing(): Promise<void> {
+  await starting?.catch(() => undefined);
   const ending = provider;
   tracer = undefined;
   provider = undefined;
   buffer = undefined;
+  starting = undefined;
   if (!ending) return;
   await ending.shutdown().catch(() => undefined);
   trace.disable();
