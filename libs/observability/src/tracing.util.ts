@@ -197,6 +197,10 @@ export function bindRequestSpan(req: object, span: Span): void {
   requestSpans.set(req, span);
 }
 
+export function requestSpan(req: object): Span | undefined {
+  return requestSpans.get(req);
+}
+
 export function requestTraceIds(req: object): TraceIds | undefined {
   return tracer ? idsOf(requestSpans.get(req)) : undefined;
 }

@@ -1,19 +1,16 @@
 import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ROOT_CONTEXT, Span, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import { bindRequestSpan, SpanKind, startSpan, tracingOn, withActiveSpan } from '@app/observability';
+import { bindRequestSpan, requestSpan, SpanKind, startSpan, tracingOn, withActiveSpan } from '@app/observability';
 
 const UNTRACED = /^\/(health|metrics|dashboard|docs)([/?-]|$)/;
-
-/** The request's span, from its first hook to its reply. */
-const spans = new WeakMap<FastifyRequest, Span>();
 
 /** Runs the route handler with the request's span active: the RPC calls it makes are the span's children. */
 class HttpSpanInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const span = spans.get(context.switchToHttp().getRequest<FastifyRequest>());
+    const span = requestSpan(context.switchToHttp().getRequest<FastifyRequest>().raw);
     if (!span) return next.handle();
     return new Observable((subscriber) => withActiveSpan(span, () => next.handle().subscribe(subscriber)));
   }
@@ -36,14 +33,12 @@ export function registerHttpTracing(app: NestFastifyApplication): void {
       { 'http.request.method': request.method, 'url.path': request.url.split('?')[0].slice(0, 200), 'mp.request_id': String(request.id) },
       ROOT_CONTEXT,
     );
-    if (span) {
-      spans.set(request, span);
-      bindRequestSpan(request.raw, span);
-    }
+    // Kept on Node's request, where the reply's log line finds it too.
+    if (span) bindRequestSpan(request.raw, span);
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const span = spans.get(request);
+    const span = requestSpan(request.raw);
     if (span) {
       const route = request.routeOptions.url;
       span.updateName(`${request.method} ${route ?? 'unmatched'}`);
@@ -51,7 +46,6 @@ export function registerHttpTracing(app: NestFastifyApplication): void {
       span.setAttribute('http.response.status_code', reply.statusCode);
       if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-      spans.delete(request);
     }
     done();
   });
