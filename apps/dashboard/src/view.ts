@@ -20,3 +20,31 @@ export interface Page<T> {
   page: number;
   limit: number;
 }
+
+/** A page that refreshes itself: `start` runs `tick` now and again `everyMs` after each run ends, until disposed. */
+export interface Refresher {
+  readonly disposed: boolean;
+  start(tick: () => Promise<void>): void;
+  dispose(): void;
+}
+
+export function refresher(everyMs: number): Refresher {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+  return {
+    get disposed() {
+      return disposed;
+    },
+    start(tick) {
+      const run = async () => {
+        await tick();
+        if (!disposed) timer = setTimeout(() => void run(), everyMs);
+      };
+      void run();
+    },
+    dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

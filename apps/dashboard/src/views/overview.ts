@@ -1,7 +1,7 @@
 import { describeError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { callDelta, CallCounts, intervalOutcome, InstanceView, ServiceView, STATE_LABEL, worstState } from '../format.js';
-import type { Context, View } from '../view.js';
+import { refresher, type Context, type View } from '../view.js';
 
 const POLL_MS = 2000;
 const HISTORY = 15;
@@ -56,14 +56,12 @@ export function overviewView(ctx: Context): View {
 
   const previous = new Map<string, CallCounts>();
   const history = new Map<string, string[]>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let disposed = false;
+  const refresh = refresher(POLL_MS);
 
   const tick = async () => {
     await Promise.all([loadReadiness(), admin ? loadServices() : Promise.resolve()]);
-    if (disposed) return;
+    if (refresh.disposed) return;
     replace(status, `Updated ${new Date().toLocaleTimeString()}; refreshes every ${POLL_MS / 1000} s.`);
-    timer = setTimeout(() => void tick(), POLL_MS);
   };
 
   async function loadReadiness(): Promise<void> {
@@ -75,11 +73,11 @@ export function overviewView(ctx: Context): View {
       ready = res.status === 200;
       body = (await res.json().catch(() => ({}))) as Readiness;
     } catch {
-      if (disposed) return;
+      if (refresh.disposed) return;
       replace(readiness, h('h3', { id: 'readiness-title' }, 'Gateway readiness'), notice('error', 'Cannot reach the gateway.'));
       return;
     }
-    if (disposed) return;
+    if (refresh.disposed) return;
     const details = Object.entries(body.details ?? {});
     replace(
       readiness,
@@ -110,11 +108,11 @@ export function overviewView(ctx: Context): View {
   async function loadServices(): Promise<void> {
     try {
       const { services } = await ctx.session.request<{ services: RegisteredService[] }>('GET', '/api/v2/admin/services');
-      if (disposed) return;
+      if (refresh.disposed) return;
       replace(servicesError);
       replace(cards, ...services.map(serviceCard));
     } catch (err) {
-      if (disposed) return;
+      if (refresh.disposed) return;
       replace(servicesError, notice('error', `Could not load the services: ${describeError(err)}`));
     }
   }
@@ -197,14 +195,8 @@ export function overviewView(ctx: Context): View {
     );
   }
 
-  void tick();
-  return {
-    el,
-    dispose: () => {
-      disposed = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
+  refresh.start(tick);
+  return { el, dispose: () => refresh.dispose() };
 }
 
 function stat(label: string, value: string | number): HTMLElement[] {

@@ -1,6 +1,6 @@
 import { describeError, Schemas } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import type { Context, View } from '../view.js';
+import { refresher, type Context, type View } from '../view.js';
 
 const POLL_MS = 5000;
 
@@ -42,21 +42,19 @@ export function tracesView(ctx: Context): View {
     list,
     status,
   );
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let disposed = false;
+  const refresh = refresher(POLL_MS);
   const open = new Set<string>();
 
   const tick = async () => {
     try {
       const answer = await ctx.session.call('get', '/api/v2/admin/traces');
-      if (disposed) return;
+      if (refresh.disposed) return;
       render(answer);
       replace(status, `Updated ${new Date().toLocaleTimeString()}; refreshes every ${POLL_MS / 1000} s.`);
     } catch (err) {
-      if (disposed) return;
+      if (refresh.disposed) return;
       replace(status, notice('error', `Could not load the traces: ${describeError(err)}`));
     }
-    if (!disposed) timer = setTimeout(() => void tick(), POLL_MS);
   };
 
   function render(answer: Schemas['SlowTracesDto']): void {
@@ -125,12 +123,6 @@ export function tracesView(ctx: Context): View {
     );
   }
 
-  void tick();
-  return {
-    el,
-    dispose: () => {
-      disposed = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
+  refresh.start(tick);
+  return { el, dispose: () => refresh.dispose() };
 }
