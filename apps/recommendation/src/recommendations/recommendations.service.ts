@@ -6,13 +6,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { Principal } from '@app/auth';
 import { AppError } from '@app/common';
 import { EventBus, Subscription } from '@app/events';
-import {
-  ChangeEvent,
-  type BuildSummary,
-  type RebuildState,
-  type RecommendationItem,
-  type RecommendationsDto,
-} from '@app/contracts';
+import { ChangeEvent, type BuildSummary, type RebuildState, type RecommendationItem, type RecommendationsDto } from '@app/contracts';
 import { buildItemCf, CfModel, recommend } from '../engine/item-cf.util';
 import { ModelRepository } from './model.repository';
 import { MovieCatalogClient } from './movie-catalog.client';
@@ -313,10 +307,24 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   }
 
   /** From the service's own ratings copy, after reading the feed up to now: no rating export on the way. */
+  private async appliedUpTo(position: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.applied < position && Date.now() < deadline && !this.closing) await sleep(10);
+  }
+
   private async build(repair: boolean): Promise<BuildSummary> {
     const started = Date.now();
-    // Without a repair the copy is current already: events are applied as they arrive.
     if (repair) await this.repair();
+    // Without a repair the copy is current once it has applied every event the stream held when the build began
+    // (they arrive within moments; a rebuild asked right after a rating must include it). Bounded: a consumer that
+    // is behind for longer builds on what it has, as the periodic refresh would.
+    else {
+      const last = await this.bus.state('changes').then(
+        (state) => state.last,
+        () => 0,
+      );
+      await this.appliedUpTo(last, CATCH_UP_MS);
+    }
     this.modelStale = false;
     const model = buildItemCf(this.ratings.tuples(), this.config.recommendation.neighbours);
     const builtAt = new Date();
