@@ -41,7 +41,8 @@ describe('reliability: database outage', () => {
       while (!stop) {
         const started = Date.now();
         try {
-          const res = await client.get(uncached());
+          // Each request names itself, as a caller's x-request-id would.
+          const res = await client.get(uncached(), { 'x-request-id': `outage-${n}` });
           outcomes.push({ status: res.status, ms: Date.now() - started, body: res.body });
         } catch {
           resets++;
@@ -61,6 +62,13 @@ describe('reliability: database outage', () => {
         8000,
         'requests to fail with 503',
       );
+      // The movie service's lines about these requests name the caller's request id: at LOG_LEVEL=warn no context
+      // is carried through awaits, the id travels in the message (meta.requestId) and the service's filter logs it.
+      const serviceLines = system
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"app":"movie"') && line.includes('database unavailable'));
+      expect(serviceLines.some((line) => /"requestId":"outage-\d+"/.test(line))).toBe(true);
       const failed = outcomes.filter((o) => o.status >= 500);
       expect(failed.every((o) => o.status === 503 && typeof o.body.code === 'number' && typeof o.body.message === 'string')).toBe(true);
       // Bounded by the read's attempts (1 + RESILIENCE_RETRY_ATTEMPTS) x the call timeout, never a hang.

@@ -101,7 +101,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     const resolved = resolveHttpError(exception);
     if (resolved.status >= 500 && resolved.status !== 503) {
-      this.logger.error(exception instanceof Error ? exception.stack : JSON.stringify(exception));
+      const msg = exception instanceof Error ? exception.stack : JSON.stringify(exception);
+      // The request's id (Fastify's, as the response's x-request-id header): the line names its request either way.
+      const requestId = host.switchToHttp().getRequest<{ id?: unknown } | undefined>()?.id;
+      this.logger.error(typeof requestId === 'string' ? { requestId, msg } : msg);
     }
     if (reply.sent) return;
     sendHttpError(reply, resolved);

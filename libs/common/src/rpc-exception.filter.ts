@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { throwError, Observable } from 'rxjs';
+import { isSafeRequestId } from '@app/observability';
 import { AppError, RpcErrorPayload } from './app.error';
 import { codeForStatus, ErrorCode } from './error-codes.constants';
 
@@ -25,24 +26,27 @@ function isDatabaseUnavailable(err: unknown): boolean {
 export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('RpcErrorFilter');
 
-  catch(exception: unknown, _host: ArgumentsHost): Observable<RpcErrorPayload> {
-    return throwError(() => this.toPayload(exception));
+  catch(exception: unknown, host: ArgumentsHost): Observable<RpcErrorPayload> {
+    // The request the message belongs to, named in the line (the gateway's x-request-id, sent as meta.requestId).
+    const requestId = host.switchToRpc().getData<{ meta?: { requestId?: unknown } } | undefined>()?.meta?.requestId;
+    return throwError(() => this.toPayload(exception, isSafeRequestId(requestId) ? requestId : undefined));
   }
 
-  toPayload(exception: unknown): RpcErrorPayload {
+  toPayload(exception: unknown, requestId?: string): RpcErrorPayload {
+    const line = (msg: string) => (requestId ? { requestId, msg } : msg);
     if (exception instanceof AppError) {
-      if (exception.status >= 500) this.logger.error(exception.message);
+      if (exception.status >= 500) this.logger.error(line(exception.message));
       return exception.toPayload();
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      this.logger.warn(line(`database unavailable: ${(exception as Error).message}`));
       return { status: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: 'Database unavailable' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, code: codeForStatus(status), message: status >= 500 ? 'Internal server error' : exception.message };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(line(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
     return { status: 500, code: ErrorCode.INTERNAL, message: 'Internal server error' };
   }
 }

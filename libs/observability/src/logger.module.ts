@@ -2,28 +2,21 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { rootLogger } from './logger.util';
-import { currentRequestId, normaliseRequestId } from './request-context.util';
+import { configureRequestContext, currentRequestId, logsRequests, normaliseRequestId } from './request-context.util';
 import { requestTraceIds } from './tracing.util';
-
-const VERBOSE_LEVELS: readonly string[] = ['info', 'debug', 'trace'];
-
-/** Whether request lines (`info`) are written at the configured level. */
-function logsRequests(config: AppConfig): boolean {
-  return VERBOSE_LEVELS.includes(config.log.level);
-}
 
 /** nestjs-pino for one app; lines carry the process role and the request id. */
 @Module({})
 export class ObservabilityModule {
   static forRoot(config: AppConfig): DynamicModule {
+    configureRequestContext(config);
     return {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRoot({
           // nestjs-pino's default route ('{/*splat}') matches nothing under Nest 12's Fastify adapter, so no request
           // was ever logged; the wildcard the gateway's own middleware uses does. Above `info` no request line is
-          // written, so the middleware (about 0.1 ms a request) is not applied at all; lines keep their requestId
-          // from the request context either way.
+          // written, so the middleware (about 0.1 ms a request) is not applied at all.
           forRoutes: logsRequests(config) ? ['*path'] : [],
           pinoHttp: {
             logger: rootLogger(config),

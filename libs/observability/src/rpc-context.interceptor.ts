@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { Observable } from 'rxjs';
-import { normaliseRequestId, requestContext } from './request-context.util';
+import { normaliseRequestId, requestContextCarried, runInRequestContext } from './request-context.util';
 import { contextFromTraceParent, endSpan, SpanKind, startSpan, tracingOn, withActiveSpan } from './tracing.util';
 
 interface Meta {
@@ -26,9 +26,12 @@ export class RpcContextInterceptor implements NestInterceptor {
   constructor(private readonly service = '') {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const traced = tracingOn();
+    // Nothing to carry: the handler reads its request id from the message (meta.requestId) where it needs one.
+    if (!traced && !requestContextCarried()) return next.handle();
     const meta = context.switchToRpc().getData<{ meta?: Meta }>()?.meta;
     const requestId = normaliseRequestId(meta?.requestId);
-    if (!tracingOn()) return new Observable((subscriber) => requestContext.run({ requestId }, () => next.handle().subscribe(subscriber)));
+    if (!traced) return new Observable((subscriber) => runInRequestContext(requestId, () => next.handle().subscribe(subscriber)));
     const pattern = patternOf(context);
     const span = startSpan(
       pattern,
@@ -37,7 +40,7 @@ export class RpcContextInterceptor implements NestInterceptor {
       contextFromTraceParent(meta?.traceparent),
     );
     return new Observable((subscriber) =>
-      requestContext.run({ requestId }, () =>
+      runInRequestContext(requestId, () =>
         withActiveSpan(span, () =>
           next.handle().subscribe({
             next: (value) => subscriber.next(value),

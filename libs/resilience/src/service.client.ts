@@ -14,6 +14,8 @@ export interface CallOptions<T> {
   idempotent?: boolean;
   /** The lane (own bulkhead and breaker per instance) the call runs in; idempotent calls default to 'read', others to 'write'. */
   group?: OperationGroup;
+  /** The request this call is part of (the gateway's `x-request-id`); else the carried context's, when there is one. */
+  requestId?: string;
   /** The caller's access token, passed on for services that verify it again. */
   token?: string;
   /** A declared fallback, used when the service cannot answer (never for a business error). */
@@ -86,7 +88,7 @@ export class ServiceClient {
         pattern,
         {
           meta: {
-            requestId: currentRequestId(),
+            requestId: options.requestId ?? currentRequestId(),
             token: options.token,
             ifNoneMatch: options.ifNoneMatch,
             clientIp: options.clientIp,

@@ -3,6 +3,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 /** Who is logging in, as the throttles need it: the socket's address (no proxy is trusted) and the device cookie. */
 export interface LoginClient {
   ip: string;
+  /** The HTTP request's id, for the auth service's lines. */
+  requestId?: string;
   /** The device token of an earlier login on this client, if it sent one. */
   deviceToken?: string;
   /** Hands the client its device token for the next login. */
@@ -13,6 +15,7 @@ export const DEVICE_COOKIE = 'mp_device';
 const DEVICE_TOKEN = /^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43}$/;
 
 interface LoginRequest {
+  id?: unknown;
   ip: string;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -42,6 +45,7 @@ export const CurrentLoginClient = createParamDecorator((_: unknown, ctx: Executi
   const reply = http.getResponse<LoginReply>();
   return {
     ip: req.ip,
+    requestId: typeof req.id === 'string' ? req.id : undefined,
     deviceToken: deviceTokenOf(req.headers.cookie),
     setDeviceToken: (token, maxAgeSec) =>
       // Read by nobody but the next login: HttpOnly, only sent to the API, never to another site.

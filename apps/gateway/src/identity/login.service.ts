@@ -26,7 +26,7 @@ export class LoginService {
 
   async login(username: string, password: string, withRefreshToken: boolean, client: LoginClient): Promise<TokenPair> {
     const payload = { username, password, withRefreshToken, ...(client.deviceToken ? { deviceToken: client.deviceToken } : {}) };
-    const { deviceToken, ...pair } = await this.auth.send<TokenPair>(AUTH_PATTERNS.login, payload, { clientIp: client.ip });
+    const { deviceToken, ...pair } = await this.auth.send<TokenPair>(AUTH_PATTERNS.login, payload, { clientIp: client.ip, requestId: client.requestId });
     if (deviceToken) client.setDeviceToken(deviceToken, this.deviceMaxAgeSec);
     return pair;
   }

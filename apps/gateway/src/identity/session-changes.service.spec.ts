@@ -32,8 +32,8 @@ describe('SessionChangesService', () => {
   it('refuses the ended session from the next check on, as the auth service answered the logout', async () => {
     const ended: Revocation = { kind: 'session', sid: 's1', at: Date.now(), expiresAt: later() };
     send.mockResolvedValueOnce({ revoked: true, revocations: [ended] });
-    await service.logout('r', 'tok');
-    expect(send).toHaveBeenCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r', accessToken: 'tok' });
+    await service.logout('r', 'tok', 'req-1');
+    expect(send).toHaveBeenCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r', accessToken: 'tok' }, { requestId: 'req-1' });
     expect(() => list.check(claims())).toThrow(expect.objectContaining({ status: 401 }) as Error);
     expect(list.check(claims({ sid: 's2' }))).toMatchObject({ sid: 's2' });
   });

@@ -17,19 +17,23 @@ export class SessionChangesService {
     private readonly revocations: RevocationListService,
   ) {}
 
-  async logout(refreshToken: string, accessToken?: string): Promise<void> {
-    const reply = await this.auth.send<LogoutReply>(AUTH_PATTERNS.logout, { refreshToken, ...(accessToken ? { accessToken } : {}) });
+  async logout(refreshToken: string, accessToken?: string, requestId?: string): Promise<void> {
+    const reply = await this.auth.send<LogoutReply>(
+      AUTH_PATTERNS.logout,
+      { refreshToken, ...(accessToken ? { accessToken } : {}) },
+      { requestId },
+    );
     this.revocations.applyAnswered(reply.revocations);
   }
 
-  async updateUser(payload: UpdateUserPayload, token?: string): Promise<UserDto> {
-    const reply = await this.users.send<UserUpdateReply>(USER_PATTERNS.update, payload, { token });
+  async updateUser(payload: UpdateUserPayload, token?: string, requestId?: string): Promise<UserDto> {
+    const reply = await this.users.send<UserUpdateReply>(USER_PATTERNS.update, payload, { requestId, token });
     this.revocations.applyAnswered(reply.revocations);
     return reply.user;
   }
 
-  async deleteUser(id: string, token?: string): Promise<void> {
-    const reply = await this.users.send<UserDeleteReply>(USER_PATTERNS.delete, { id }, { token });
+  async deleteUser(id: string, token?: string, requestId?: string): Promise<void> {
+    const reply = await this.users.send<UserDeleteReply>(USER_PATTERNS.delete, { id }, { requestId, token });
     this.revocations.applyAnswered(reply.revocations);
   }
 }

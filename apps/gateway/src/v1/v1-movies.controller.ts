@@ -4,6 +4,7 @@ import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateMovieV1Dto, MOVIE_PATTERNS, MovieV1Dto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public } from '../auth/auth.decorator';
+import { RequestId } from '../clients/request-id.decorator';
 import { InjectService } from '../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache.interceptor';
 import { V1MessageDto } from './users/v1-users.dto';
@@ -20,8 +21,8 @@ export class MoviesV1Controller {
   @Public()
   @CatalogRead()
   @Get('list')
-  list(@IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.movies.send(MOVIE_PATTERNS.listAll, {}, { idempotent: true, ifNoneMatch });
+  list(@IfNoneMatch() ifNoneMatch?: string[], @RequestId() requestId?: string): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.listAll, {}, { requestId, idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({
@@ -35,9 +36,9 @@ export class MoviesV1Controller {
   @ApiBearerAuth()
   @Post()
   @HttpCode(200)
-  async create(@Body() body: CreateMovieV1Dto, @BearerToken() token: string): Promise<{ message: string }> {
+  async create(@Body() body: CreateMovieV1Dto, @BearerToken() token: string, @RequestId() requestId?: string): Promise<{ message: string }> {
     const { name, url, coverImage, description } = body;
-    await this.movies.send(MOVIE_PATTERNS.createV1, { name, url, coverImage, description }, { token });
+    await this.movies.send(MOVIE_PATTERNS.createV1, { name, url, coverImage, description }, { requestId, token });
     return { message: 'Successfully' };
   }
 }

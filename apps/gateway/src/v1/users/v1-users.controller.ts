@@ -5,6 +5,7 @@ import { Page } from '@app/common';
 import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { SessionChangesService } from '../../identity/session-changes.service';
 import { requireField, SUCCESS, V1CreateUserDto, V1MessageDto, V1UpdateUserDto, V1User, V1UserQuery } from './v1-users.dto';
@@ -36,10 +37,10 @@ export class V1UsersController {
   @ApiErrors(...BODY_ERRORS, 401, 403, 409)
   @Post()
   @HttpCode(200)
-  async create(@Body() dto: V1CreateUserDto, @BearerToken() token?: string): Promise<typeof SUCCESS> {
+  async create(@Body() dto: V1CreateUserDto, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<typeof SUCCESS> {
     const username = requireField(dto.name, 'Name is empty');
     const password = requireField(dto.password, 'Password is empty');
-    await this.users.send<UserDto>(USER_PATTERNS.create, { username, password }, { token });
+    await this.users.send<UserDto>(USER_PATTERNS.create, { username, password }, { requestId, token });
     return SUCCESS;
   }
 
@@ -47,10 +48,10 @@ export class V1UsersController {
   @ApiOkResponse({ type: [V1User] })
   @ApiErrors(401, 403)
   @Get('list')
-  async list(@BearerToken() token?: string): Promise<V1User[]> {
+  async list(@BearerToken() token?: string, @RequestId() requestId?: string): Promise<V1User[]> {
     const all: V1User[] = [];
     for (let page = 1; all.length < V1_LIST_CAP; page++) {
-      const result = await this.users.send<Page<UserDto>>(USER_PATTERNS.list, { page, limit: PAGE }, { token, idempotent: true });
+      const result = await this.users.send<Page<UserDto>>(USER_PATTERNS.list, { page, limit: PAGE }, { requestId, token, idempotent: true });
       all.push(...result.items.map(toV1));
       if (result.items.length < PAGE || all.length >= result.total) break;
     }
@@ -62,16 +63,16 @@ export class V1UsersController {
   @ApiErrors(400, 401, 403, 404)
   @ApiObjectIdParam()
   @Get('detail/:id')
-  async detail(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<V1User> {
-    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { token, idempotent: true }));
+  async detail(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<V1User> {
+    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { requestId, token, idempotent: true }));
   }
 
   @ApiOperation({ operationId: 'v1GetUserByQuery', summary: 'One user by id (query)', description: 'Id in the query.', deprecated: true })
   @ApiOkResponse({ type: V1User })
   @ApiErrors(400, 401, 403, 404)
   @Get()
-  async byQuery(@Query() query: V1UserQuery, @BearerToken() token?: string): Promise<V1User> {
-    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id: assertObjectId(query.id) }, { token, idempotent: true }));
+  async byQuery(@Query() query: V1UserQuery, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<V1User> {
+    return toV1(await this.users.send<UserDto>(USER_PATTERNS.findById, { id: assertObjectId(query.id) }, { requestId, token, idempotent: true }));
   }
 
   @ApiOperation({
@@ -83,11 +84,11 @@ export class V1UsersController {
   @ApiOkResponse({ type: V1MessageDto })
   @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @Patch()
-  async update(@Body() dto: V1UpdateUserDto, @BearerToken() token?: string): Promise<typeof SUCCESS> {
+  async update(@Body() dto: V1UpdateUserDto, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<typeof SUCCESS> {
     const id = assertObjectId(dto.id);
     const username = requireField(dto.name, 'Name is empty');
     const password = requireField(dto.password, 'Password is empty');
-    await this.sessions.updateUser({ id, username, password }, token);
+    await this.sessions.updateUser({ id, username, password }, token, requestId);
     return SUCCESS;
   }
 
@@ -96,8 +97,8 @@ export class V1UsersController {
   @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @ApiObjectIdParam()
   @Delete(':id')
-  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<typeof SUCCESS> {
-    await this.sessions.deleteUser(id, token);
+  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<typeof SUCCESS> {
+    await this.sessions.deleteUser(id, token, requestId);
     return SUCCESS;
   }
 }

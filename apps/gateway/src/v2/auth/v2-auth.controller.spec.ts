@@ -40,16 +40,16 @@ describe('V2AuthController', () => {
     expect(logins.login).toHaveBeenCalledWith('alice', 'pw', true, client);
   });
 
-  it('registers through the user service with only the sign-up fields, no token', async () => {
-    await controller.register({ username: 'alice', password: 'long-enough' });
-    expect(users.send).toHaveBeenCalledWith(USER_PATTERNS.register, { username: 'alice', password: 'long-enough' });
+  it('registers through the user service with only the sign-up fields and the request id, no token', async () => {
+    await controller.register({ username: 'alice', password: 'long-enough' }, 'req-1');
+    expect(users.send).toHaveBeenCalledWith(USER_PATTERNS.register, { username: 'alice', password: 'long-enough' }, { requestId: 'req-1' });
   });
 
   it("ends the bearer's session too on logout only when a bearer token came", async () => {
     await controller.logout({ refreshToken: 'r' });
-    expect(auth.send).toHaveBeenLastCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r' });
-    await controller.logout({ refreshToken: 'r' }, 'tok');
-    expect(auth.send).toHaveBeenLastCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r', accessToken: 'tok' });
+    expect(auth.send).toHaveBeenLastCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r' }, { requestId: undefined });
+    await controller.logout({ refreshToken: 'r' }, 'tok', 'req-2');
+    expect(auth.send).toHaveBeenLastCalledWith(AUTH_PATTERNS.logout, { refreshToken: 'r', accessToken: 'tok' }, { requestId: 'req-2' });
   });
 
   it('answers /me with the public fields of the account the token names', async () => {

@@ -5,6 +5,7 @@ import { ApiErrors, AppError, BODY_ERRORS } from '@app/common';
 import { AUTH_PATTERNS, TokenPair, USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, CurrentUser, Public } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { CurrentLoginClient, LoginClient } from '../../identity/login-client.decorator';
 import { LoginThrottlerGuard } from '../../identity/login-throttler.guard';
@@ -30,8 +31,8 @@ export class V2AuthController {
   @UseGuards(LoginThrottlerGuard)
   @Post('register')
   @HttpCode(201)
-  register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
-    return this.users.send<UserDto>(USER_PATTERNS.register, dto);
+  register(@Body() dto: RegisterDto, @RequestId() requestId?: string): Promise<UserResponseDto> {
+    return this.users.send<UserDto>(USER_PATTERNS.register, dto, { requestId });
   }
 
   @ApiOperation({
@@ -60,8 +61,8 @@ export class V2AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return (await this.auth.send<TokenPair>(AUTH_PATTERNS.refresh, { refreshToken: dto.refreshToken })) as TokenPairDto;
+  async refresh(@Body() dto: RefreshDto, @RequestId() requestId?: string): Promise<TokenPairDto> {
+    return (await this.auth.send<TokenPair>(AUTH_PATTERNS.refresh, { refreshToken: dto.refreshToken }, { requestId })) as TokenPairDto;
   }
 
   @ApiOperation({
@@ -75,8 +76,8 @@ export class V2AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Body() dto: RefreshDto, @BearerToken() token?: string): Promise<void> {
-    await this.sessions.logout(dto.refreshToken, token);
+  async logout(@Body() dto: RefreshDto, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<void> {
+    await this.sessions.logout(dto.refreshToken, token, requestId);
   }
 
   @ApiOperation({ operationId: 'getMe', summary: 'The caller', description: 'Who the access token belongs to.' })
@@ -84,9 +85,9 @@ export class V2AuthController {
   @ApiErrors(401)
   @ApiBearerAuth()
   @Get('me')
-  async me(@CurrentUser() caller: Principal, @BearerToken() token?: string): Promise<MeDto> {
+  async me(@CurrentUser() caller: Principal, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<MeDto> {
     try {
-      const user = await this.users.send<UserDto>(USER_PATTERNS.findById, { id: caller.id }, { token, idempotent: true });
+      const user = await this.users.send<UserDto>(USER_PATTERNS.findById, { id: caller.id }, { requestId, token, idempotent: true });
       return { id: user.id, username: user.username, role: user.role };
     } catch (err) {
       // A valid token whose account was deleted since it was issued.

@@ -4,6 +4,7 @@ import { ApiErrors, BODY_ERRORS } from '@app/common';
 import { CachedRead, CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.interceptor';
 
@@ -18,8 +19,8 @@ export class GenresController {
   @Public()
   @CatalogRead()
   @Get()
-  list(@IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.movies.send(MOVIE_PATTERNS.genresList, {}, { idempotent: true, ifNoneMatch });
+  list(@IfNoneMatch() ifNoneMatch?: string[], @RequestId() requestId?: string): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.genresList, {}, { requestId, idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ operationId: 'createGenre', summary: 'Add a genre (admin)', description: 'A name already taken (in any case) is 409.' })
@@ -28,7 +29,7 @@ export class GenresController {
   @ApiBearerAuth()
   @Roles('admin')
   @Post()
-  create(@Body() body: CreateGenreDto, @BearerToken() token: string): Promise<GenreDto> {
-    return this.movies.send(MOVIE_PATTERNS.genresCreate, body, { token });
+  create(@Body() body: CreateGenreDto, @BearerToken() token: string, @RequestId() requestId?: string): Promise<GenreDto> {
+    return this.movies.send(MOVIE_PATTERNS.genresCreate, body, { requestId, token });
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.interceptor';
 
@@ -33,8 +34,8 @@ export class MoviesController {
   @Public()
   @CatalogRead()
   @Get()
-  list(@Query() query: MovieQueryDto, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.movies.send(MOVIE_PATTERNS.list, query, { idempotent: true, ifNoneMatch });
+  list(@Query() query: MovieQueryDto, @IfNoneMatch() ifNoneMatch?: string[], @RequestId() requestId?: string): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.list, query, { requestId, idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({ operationId: 'getMovie', summary: 'One movie', description: 'A movie with its genres and rating summary.' })
@@ -44,8 +45,8 @@ export class MoviesController {
   @CatalogRead()
   @ApiObjectIdParam()
   @Get(':id')
-  get(@Param('id', ParseObjectIdPipe) id: string, @IfNoneMatch() ifNoneMatch?: string[]): Promise<CachedRead> {
-    return this.movies.send(MOVIE_PATTERNS.get, { id }, { idempotent: true, ifNoneMatch });
+  get(@Param('id', ParseObjectIdPipe) id: string, @IfNoneMatch() ifNoneMatch?: string[], @RequestId() requestId?: string): Promise<CachedRead> {
+    return this.movies.send(MOVIE_PATTERNS.get, { id }, { requestId, idempotent: true, ifNoneMatch });
   }
 
   @ApiOperation({
@@ -58,8 +59,8 @@ export class MoviesController {
   @ApiBearerAuth()
   @Roles('admin')
   @Post()
-  create(@Body() body: CreateMovieDto, @BearerToken() token: string): Promise<MovieDto> {
-    return this.movies.send(MOVIE_PATTERNS.create, body, { token });
+  create(@Body() body: CreateMovieDto, @BearerToken() token: string, @RequestId() requestId?: string): Promise<MovieDto> {
+    return this.movies.send(MOVIE_PATTERNS.create, body, { requestId, token });
   }
 
   @ApiOperation({ operationId: 'updateMovie', summary: 'Change a movie (admin)', description: 'Only the fields given change.' })
@@ -69,8 +70,8 @@ export class MoviesController {
   @Roles('admin')
   @ApiObjectIdParam()
   @Patch(':id')
-  update(@Param('id', ParseObjectIdPipe) id: string, @Body() patch: UpdateMovieDto, @BearerToken() token: string): Promise<MovieDto> {
-    return this.movies.send(MOVIE_PATTERNS.update, { id, patch }, { token });
+  update(@Param('id', ParseObjectIdPipe) id: string, @Body() patch: UpdateMovieDto, @BearerToken() token: string, @RequestId() requestId?: string): Promise<MovieDto> {
+    return this.movies.send(MOVIE_PATTERNS.update, { id, patch }, { requestId, token });
   }
 
   @ApiOperation({ operationId: 'deleteMovie', summary: 'Delete a movie and its ratings (admin)', description: 'The ratings go with it.' })
@@ -81,8 +82,8 @@ export class MoviesController {
   @ApiObjectIdParam()
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token: string): Promise<void> {
-    await this.movies.send(MOVIE_PATTERNS.remove, { id }, { token });
+  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token: string, @RequestId() requestId?: string): Promise<void> {
+    await this.movies.send(MOVIE_PATTERNS.remove, { id }, { requestId, token });
   }
 
   @ApiOperation({
@@ -95,8 +96,8 @@ export class MoviesController {
   @ApiBearerAuth()
   @ApiObjectIdParam()
   @Put(':id/rating')
-  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string): Promise<RatingDto> {
-    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { token, affinity: movieId });
+  rate(@Param('id', ParseObjectIdPipe) movieId: string, @Body() rating: RateMovieDto, @BearerToken() token: string, @RequestId() requestId?: string): Promise<RatingDto> {
+    return this.movies.send<RatingDto>(MOVIE_PATTERNS.rate, { movieId, rating }, { requestId, token, affinity: movieId });
   }
 
   @ApiOperation({ operationId: 'unrateMovie', summary: "Remove the caller's rating of the movie", description: 'Idempotent.' })
@@ -106,8 +107,8 @@ export class MoviesController {
   @ApiObjectIdParam()
   @Delete(':id/rating')
   @HttpCode(204)
-  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string): Promise<void> {
-    await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { token, affinity: movieId });
+  async unrate(@Param('id', ParseObjectIdPipe) movieId: string, @BearerToken() token: string, @RequestId() requestId?: string): Promise<void> {
+    await this.movies.send(MOVIE_PATTERNS.unrate, { movieId }, { requestId, token, affinity: movieId });
   }
 
   @ApiOperation({ operationId: 'listMovieRatings', summary: "A movie's ratings, newest first", description: 'Paged like every list.' })
@@ -121,11 +122,12 @@ export class MoviesController {
     @Param('id', ParseObjectIdPipe) movieId: string,
     @Query() query: PageQuery,
     @IfNoneMatch() ifNoneMatch?: string[],
+    @RequestId() requestId?: string,
   ): Promise<CachedRead> {
     return this.movies.send(
       MOVIE_PATTERNS.ratingsOfMovie,
       { movieId, page: query.page, limit: query.limit },
-      { idempotent: true, ifNoneMatch },
+      { requestId, idempotent: true, ifNoneMatch },
     );
   }
 }

@@ -24,17 +24,17 @@ export class RecommendationsGatewayService {
   ) {}
 
   /** Recommendations from the recommendation service, or popular picks from the movie service when it cannot answer. */
-  forUser(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
+  forUser(userId: string, limit: number, token: string, requestId?: string): Promise<RecommendationsDto> {
     return this.recommendation.send<RecommendationsDto>(
       RECOMMENDATION_PATTERNS.forUser,
       { userId, limit },
-      { idempotent: true, token, fallback: () => this.popular(userId, limit, token) },
+      { requestId, idempotent: true, token, fallback: () => this.popular(userId, limit, token, requestId) },
     );
   }
 
   /** Starts a build and answers once it has finished: short status calls, never one long-held RPC. */
-  async rebuild(token: string, repair: boolean): Promise<BuildSummary> {
-    const started = await this.recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, { repair }, { token });
+  async rebuild(token: string, repair: boolean, requestId?: string): Promise<BuildSummary> {
+    const started = await this.recommendation.send<RebuildState>(RECOMMENDATION_PATTERNS.rebuildStart, { repair }, { requestId, token });
     const deadline = Date.now() + REBUILD_WAIT_MS;
     let state = started;
     while (state.running) {
@@ -43,23 +43,27 @@ export class RecommendationsGatewayService {
       state = await this.recommendation.send<RebuildState>(
         RECOMMENDATION_PATTERNS.rebuildStatus,
         { buildId: started.buildId },
-        { idempotent: true, token },
+        { requestId, idempotent: true, token },
       );
     }
     if (!state.result) throw new AppError(500, ErrorCode.INTERNAL, `The recommendation build failed: ${state.error ?? 'unknown error'}`);
     return state.result;
   }
 
-  feedStatus(token: string): Promise<FeedStatus> {
-    return this.recommendation.send<FeedStatus>(RECOMMENDATION_PATTERNS.feedStatus, {}, { idempotent: true, token });
+  feedStatus(token: string, requestId?: string): Promise<FeedStatus> {
+    return this.recommendation.send<FeedStatus>(RECOMMENDATION_PATTERNS.feedStatus, {}, { requestId, idempotent: true, token });
   }
 
-  private async popular(userId: string, limit: number, token: string): Promise<RecommendationsDto> {
-    const rated = await this.movie.send<{ movieId: string }[]>(MOVIE_PATTERNS.ratingsOfUser, { userId }, { idempotent: true, token });
+  private async popular(userId: string, limit: number, token: string, requestId?: string): Promise<RecommendationsDto> {
+    const rated = await this.movie.send<{ movieId: string }[]>(
+      MOVIE_PATTERNS.ratingsOfUser,
+      { userId },
+      { requestId, idempotent: true, token },
+    );
     const picks = await this.movie.send<ScoredMovie[]>(
       MOVIE_PATTERNS.popular,
       { limit, exclude: rated.map((r) => r.movieId) },
-      { idempotent: true },
+      { requestId, idempotent: true },
     );
     return {
       items: picks.map((p) => ({ movie: p.movie, score: Math.round(p.score * 10000) / 10000, reason: 'popular' })),

@@ -19,14 +19,14 @@ describe('RecommendationsController', () => {
   beforeEach(() => jest.clearAllMocks());
 
   it("answers the caller's own recommendations from the token's user id, never from the request", async () => {
-    await controller.mine({ limit: 7 }, caller, 'tok');
-    expect(service.forUser).toHaveBeenCalledWith(caller.id, 7, 'tok');
+    await controller.mine({ limit: 7 }, caller, 'tok', 'req-1');
+    expect(service.forUser).toHaveBeenCalledWith(caller.id, 7, 'tok', 'req-1');
     expect(access('mine')).toEqual({ public: false, roles: [] });
   });
 
   it("keeps any user's recommendations, rebuilds and the feed status for admins", async () => {
-    await controller.forUser(OTHER, { limit: 3 }, 'tok');
-    expect(service.forUser).toHaveBeenCalledWith(OTHER, 3, 'tok');
+    await controller.forUser(OTHER, { limit: 3 }, 'tok', 'req-2');
+    expect(service.forUser).toHaveBeenCalledWith(OTHER, 3, 'tok', 'req-2');
     for (const admin of ['forUser', 'rebuild', 'feed'] as const)
       expect([admin, access(admin)]).toEqual([admin, { public: false, roles: ['admin'] }]);
   });

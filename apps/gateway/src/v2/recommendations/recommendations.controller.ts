@@ -4,6 +4,7 @@ import type { Principal } from '@app/auth';
 import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@app/common';
 import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { PerUserRead } from '../../http-cache/http-cache.interceptor';
 import { RecommendationsGatewayService } from './recommendations-gateway.service';
 
@@ -26,8 +27,9 @@ export class RecommendationsController {
     @Query() query: RecommendationLimitQuery,
     @CurrentUser() user: Principal,
     @BearerToken() token: string,
+    @RequestId() requestId?: string,
   ): Promise<RecommendationsDto> {
-    return this.recommendations.forUser(user.id, query.limit, token);
+    return this.recommendations.forUser(user.id, query.limit, token, requestId);
   }
 
   @ApiOperation({
@@ -45,8 +47,9 @@ export class RecommendationsController {
     @Param('id', ParseObjectIdPipe) id: string,
     @Query() query: RecommendationLimitQuery,
     @BearerToken() token: string,
+    @RequestId() requestId?: string,
   ): Promise<RecommendationsDto> {
-    return this.recommendations.forUser(id, query.limit, token);
+    return this.recommendations.forUser(id, query.limit, token, requestId);
   }
 
   @ApiOperation({
@@ -60,8 +63,8 @@ export class RecommendationsController {
   @Roles('admin')
   @Post('rebuild')
   @HttpCode(200)
-  rebuild(@Query() query: RebuildQuery, @BearerToken() token: string): Promise<BuildSummary> {
-    return this.recommendations.rebuild(token, query.repair === true);
+  rebuild(@Query() query: RebuildQuery, @BearerToken() token: string, @RequestId() requestId?: string): Promise<BuildSummary> {
+    return this.recommendations.rebuild(token, query.repair === true, requestId);
   }
 
   @ApiOperation({
@@ -73,7 +76,7 @@ export class RecommendationsController {
   @ApiErrors(401, 403)
   @Roles('admin')
   @Get('feed')
-  feed(@BearerToken() token: string): Promise<FeedStatus> {
-    return this.recommendations.feedStatus(token);
+  feed(@BearerToken() token: string, @RequestId() requestId?: string): Promise<FeedStatus> {
+    return this.recommendations.feedStatus(token, requestId);
   }
 }

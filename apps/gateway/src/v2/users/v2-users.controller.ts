@@ -4,6 +4,7 @@ import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, Page, ParseObjectIdPipe } fro
 import { USER_PATTERNS, UserDto } from '@app/contracts';
 import { ServiceClient } from '@app/resilience';
 import { BearerToken, Roles } from '../../auth/auth.decorator';
+import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
 import { SessionChangesService } from '../../identity/session-changes.service';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './v2-users.dto';
@@ -29,8 +30,8 @@ export class V2UsersController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  create(@Body() dto: CreateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.users.send<UserDto>(USER_PATTERNS.create, dto, { token });
+  create(@Body() dto: CreateUserDto, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<UserResponseDto> {
+    return this.users.send<UserDto>(USER_PATTERNS.create, dto, { requestId, token });
   }
 
   @ApiOperation({ operationId: 'listUsers', summary: 'Users, paginated (admin)', description: 'Searchable by username prefix.' })
@@ -38,11 +39,11 @@ export class V2UsersController {
   @ApiErrors(400, 401, 403)
   @Roles('admin')
   @Get()
-  list(@Query() query: ListUsersQuery, @BearerToken() token?: string): Promise<UserPageDto> {
+  list(@Query() query: ListUsersQuery, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<UserPageDto> {
     return this.users.send<Page<UserDto>>(
       USER_PATTERNS.list,
       { page: query.page, limit: query.limit, q: query.q },
-      { token, idempotent: true },
+      { requestId, token, idempotent: true },
     );
   }
 
@@ -51,8 +52,8 @@ export class V2UsersController {
   @ApiErrors(400, 401, 403, 404)
   @ApiObjectIdParam()
   @Get(':id')
-  get(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { token, idempotent: true });
+  get(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<UserResponseDto> {
+    return this.users.send<UserDto>(USER_PATTERNS.findById, { id }, { requestId, token, idempotent: true });
   }
 
   @ApiOperation({
@@ -64,8 +65,8 @@ export class V2UsersController {
   @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409)
   @ApiObjectIdParam()
   @Patch(':id')
-  update(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: UpdateUserDto, @BearerToken() token?: string): Promise<UserResponseDto> {
-    return this.sessions.updateUser({ ...dto, id }, token);
+  update(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: UpdateUserDto, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<UserResponseDto> {
+    return this.sessions.updateUser({ ...dto, id }, token, requestId);
   }
 
   @ApiOperation({
@@ -79,7 +80,7 @@ export class V2UsersController {
   @ApiObjectIdParam()
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string): Promise<void> {
-    await this.sessions.deleteUser(id, token);
+  async remove(@Param('id', ParseObjectIdPipe) id: string, @BearerToken() token?: string, @RequestId() requestId?: string): Promise<void> {
+    await this.sessions.deleteUser(id, token, requestId);
   }
 }
