@@ -16,7 +16,7 @@ import {
   resolveHttpError,
   sendHttpError,
 } from '@app/common';
-import { normaliseRequestId, startDefaultMetrics } from '@app/observability';
+import { normaliseRequestId, runInRequestContext, startDefaultMetrics } from '@app/observability';
 import { registerDashboard } from './dashboard/dashboard.plugin';
 import { GatewayModule } from './gateway.module';
 import { DrainStateService } from './health/drain-state.service';
@@ -103,13 +103,15 @@ export async function createGatewayApp(config: AppConfig, drain: DrainStateServi
     }
     done();
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Every answer names its request; the rest of the request runs inside its id when the process carries one.
+    reply.header('x-request-id', request.id);
     if (drain.refusing) {
       reply.header('Connection', 'close');
       sendHttpError(reply, resolveHttpError({ status: 503, code: 1300, message: 'Shutting down' }));
       return;
     }
-    done();
+    runInRequestContext(request.id, done);
   });
   // Answers finished while draining close their connection, so the server is not held open by idle keep-alive sockets.
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -1,10 +1,10 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { RevocationFollower, TokenModule } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { EventsModule } from '@app/events';
-import { ObservabilityModule, RequestIdMiddleware } from '@app/observability';
+import { ObservabilityModule } from '@app/observability';
 import { JwtAuthGuard, RolesGuard } from './auth/auth.guard';
 import { ServiceClientsModule } from './clients/service-clients.module';
 import { JwtStrategy } from './auth/jwt.strategy';
@@ -17,7 +17,7 @@ import { CatalogModule } from './v2/catalog.module';
 
 @Global()
 @Module({})
-export class GatewayModule implements NestModule {
+export class GatewayModule {
   static register(config: AppConfig, drain: DrainStateService): DynamicModule {
     return {
       module: GatewayModule,
@@ -43,9 +43,5 @@ export class GatewayModule implements NestModule {
       ],
       exports: [DrainStateService, ServiceClientsModule],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes('*path');
   }
 }

@@ -20,7 +20,11 @@ export class ObservabilityModule {
           forRoutes: logsRequests(config) ? ['*path'] : [],
           pinoHttp: {
             logger: rootLogger(config),
-            genReqId: (req) => currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']),
+            // Fastify's id (middie copies it onto the raw request): the one the response's x-request-id header names.
+            genReqId: (req) => {
+              const id = (req as { id?: unknown }).id;
+              return typeof id === 'string' ? id : (currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']));
+            },
             customProps: () => ({}),
             // The reply's line is written after the request's span ended: its ids come from the request.
             customSuccessObject: (req, _res, line: object) => ({ ...line, ...requestTraceIds(req) }),
