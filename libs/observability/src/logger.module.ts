@@ -15,8 +15,8 @@ export class ObservabilityModule {
       imports: [
         LoggerModule.forRoot({
           // nestjs-pino's default route ('{/*splat}') matches nothing under Nest 12's Fastify adapter, so no request
-          // was ever logged; the wildcard the gateway's own middleware uses does. Above `info` no request line is
-          // written, so the middleware (about 0.1 ms a request) is not applied at all.
+          // was ever logged; the wildcard '*path' does. Above `info` no request line is written, so the middleware
+          // (about 0.1 ms a request) is not applied at all.
           forRoutes: logsRequests(config) ? ['*path'] : [],
           pinoHttp: {
             logger: rootLogger(config),
