@@ -57,6 +57,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /** The newest build not stored yet: a build made while another is being stored replaces it. */
   private unstored: { model: CfModel; builtAt: Date; ms: number } | null = null;
   private closing = false;
+  /** Who waits for the copy to reach a stream position (start-up, a rebuild): told by the event handler. */
+  private readonly catchUps = new Set<{ position: number; done: () => void }>();
   private nextBuildId = 1;
   private running: { id: number; done: Promise<void> } | null = null;
   /** A rebuild asked for while one runs: it starts when that one ends, so it sees every rating given before the ask. */
@@ -104,6 +106,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    for (const waiter of this.catchUps) waiter.done();
     if (this.scheduler.doesExist('interval', FULL_REBUILD_JOB)) this.scheduler.deleteInterval(FULL_REBUILD_JOB);
     // Saved (and acknowledged) first: the consumer stopped after it has nothing left to deliver again.
     await Promise.all([this.saveSnapshotIfDirty(), this.storing]);
@@ -202,10 +205,6 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       this.applied = state.last;
       await this.repair();
     }
-    const caughtUp = state.last;
-    let reached: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => (reached = resolve));
-    if (this.applied >= caughtUp) reached();
     await this.subscription?.stop();
     this.subscription = await this.bus.follow<ChangeEvent>(
       'changes',
@@ -214,11 +213,11 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
         if (event.seq > this.applied) {
           this.apply(event.data);
           this.applied = event.seq;
+          for (const waiter of this.catchUps) if (waiter.position <= this.applied) waiter.done();
         }
-        if (event.seq >= caughtUp) reached();
       },
     );
-    await Promise.race([ready, sleep(CATCH_UP_MS)]);
+    await this.appliedUpTo(state.last, CATCH_UP_MS);
   }
 
   /** Events are absolute states (the new score, or gone), in stream order: applying one again changes nothing. */
@@ -306,12 +305,24 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     this.running = { id, done };
   }
 
-  /** From the service's own ratings copy, after reading the feed up to now: no rating export on the way. */
-  private async appliedUpTo(position: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.applied < position && Date.now() < deadline && !this.closing) await sleep(10);
+  /** Resolves once every event up to `position` is applied, after `timeoutMs` at the latest, or at shutdown. */
+  private appliedUpTo(position: number, timeoutMs: number): Promise<void> {
+    if (this.applied >= position || this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        done: () => {
+          clearTimeout(timer);
+          this.catchUps.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, timeoutMs);
+      this.catchUps.add(waiter);
+    });
   }
 
+  /** From the service's own ratings copy, after reading the feed up to now: no rating export on the way. */
   private async build(repair: boolean): Promise<BuildSummary> {
     const started = Date.now();
     if (repair) await this.repair();
