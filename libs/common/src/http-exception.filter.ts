@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { requestIdOf } from '@app/observability';
 import { AppError, ErrorBody, isRpcErrorPayload } from './app.error';
 import { codeForStatus, ErrorCode } from './error-codes.constants';
 
@@ -103,8 +104,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (resolved.status >= 500 && resolved.status !== 503) {
       const msg = exception instanceof Error ? exception.stack : JSON.stringify(exception);
       // The request's id (Fastify's, as the response's x-request-id header): the line names its request either way.
-      const requestId = host.switchToHttp().getRequest<{ id?: unknown } | undefined>()?.id;
-      this.logger.error(typeof requestId === 'string' ? { requestId, msg } : msg);
+      const requestId = requestIdOf(host.switchToHttp().getRequest<{ id?: unknown } | undefined>());
+      this.logger.error(requestId ? { requestId, msg } : msg);
     }
     if (reply.sent) return;
     sendHttpError(reply, resolved);

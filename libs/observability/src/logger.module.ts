@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { rootLogger } from './logger.util';
-import { configureRequestContext, currentRequestId, logsRequests, normaliseRequestId } from './request-context.util';
+import { configureRequestContext, currentRequestId, logsRequests, normaliseRequestId, requestIdOf } from './request-context.util';
 import { requestTraceIds } from './tracing.util';
 
 /** nestjs-pino for one app; lines carry the process role and the request id. */
@@ -21,10 +21,7 @@ export class ObservabilityModule {
           pinoHttp: {
             logger: rootLogger(config),
             // Fastify's id (middie copies it onto the raw request): the one the response's x-request-id header names.
-            genReqId: (req) => {
-              const id = (req as { id?: unknown }).id;
-              return typeof id === 'string' ? id : (currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']));
-            },
+            genReqId: (req) => requestIdOf(req as { id?: unknown }) ?? currentRequestId() ?? normaliseRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
             // The reply's line is written after the request's span ended: its ids come from the request.
             customSuccessObject: (req, _res, line: object) => ({ ...line, ...requestTraceIds(req) }),

@@ -3,6 +3,12 @@ import { configureRequestContext, currentRequestId, requestContextCarried, runIn
 
 const config = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** The id a request's work sees after an await, run inside `requestId`. */
+const seenAfterAwait = (requestId: string) =>
+  runInRequestContext(requestId, async () => {
+    await tick();
+    return currentRequestId();
+  });
 
 describe('request context', () => {
   afterAll(() => configureRequestContext(config(), {}));
@@ -10,11 +16,7 @@ describe('request context', () => {
   it('is carried through every await when request lines are written (LOG_LEVEL=info)', async () => {
     configureRequestContext(config({ LOG_LEVEL: 'info' }), {});
     expect(requestContextCarried()).toBe(true);
-    const seen = await runInRequestContext('req-1', async () => {
-      await tick();
-      return currentRequestId();
-    });
-    expect(seen).toBe('req-1');
+    expect(await seenAfterAwait('req-1')).toBe('req-1');
     expect(currentRequestId()).toBeUndefined();
   });
 
@@ -28,10 +30,6 @@ describe('request context', () => {
   it('is not carried at warn without tracing: the function runs as it is, and no id is made up', async () => {
     configureRequestContext(config({ LOG_LEVEL: 'warn' }), {});
     expect(requestContextCarried()).toBe(false);
-    const seen = await runInRequestContext('req-2', async () => {
-      await tick();
-      return currentRequestId();
-    });
-    expect(seen).toBeUndefined();
+    expect(await seenAfterAwait('req-2')).toBeUndefined();
   });
 });

@@ -37,6 +37,11 @@ export function runInRequestContext<T>(requestId: string, fn: () => T): T {
   return carried ? storage.run({ requestId }, fn) : fn();
 }
 
+/** The id Fastify gave an HTTP request (`genReqId`), on its request or on Node's one (middie copies it there). */
+export function requestIdOf(req: { id?: unknown } | undefined): string | undefined {
+  return typeof req?.id === 'string' ? req.id : undefined;
+}
+
 /** The request id of the work in progress, when the context is carried. */
 export function currentRequestId(): string | undefined {
   return carried ? storage.getStore()?.requestId : undefined;

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { requestIdOf } from '@app/observability';
 
 /** Who is logging in, as the throttles need it: the socket's address (no proxy is trusted) and the device cookie. */
 export interface LoginClient {
@@ -45,7 +46,7 @@ export const CurrentLoginClient = createParamDecorator((_: unknown, ctx: Executi
   const reply = http.getResponse<LoginReply>();
   return {
     ip: req.ip,
-    requestId: typeof req.id === 'string' ? req.id : undefined,
+    requestId: requestIdOf(req),
     deviceToken: deviceTokenOf(req.headers.cookie),
     setDeviceToken: (token, maxAgeSec) =>
       // Read by nobody but the next login: HttpOnly, only sent to the API, never to another site.
