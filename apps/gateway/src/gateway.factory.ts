@@ -20,7 +20,7 @@ import { normaliseRequestId, runInRequestContext, startDefaultMetrics } from '@a
 import { registerDashboard } from './dashboard/dashboard.plugin';
 import { GatewayModule } from './gateway.module';
 import { DrainStateService } from './health/drain-state.service';
-import { registerNotModified } from './http-cache/http-cache.interceptor';
+import { registerHttpCache } from './http-cache/http-cache.plugin';
 import metadata from './metadata';
 import { registerHttpMetrics } from './metrics/http-metrics.plugin';
 import { registerSecurityHeaders } from './security/security-headers.plugin';
@@ -84,7 +84,7 @@ export async function createGatewayApp(config: AppConfig, drain: DrainStateServi
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify);
   registerHttpTracing(app);
-  registerNotModified(fastify);
+  registerHttpCache(fastify);
   registerSecurityHeaders(fastify);
   await registerDashboard(app);
   await app.register(multipart, {

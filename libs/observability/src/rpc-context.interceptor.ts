@@ -25,10 +25,18 @@ function patternOf(context: ExecutionContext): string {
 export class RpcContextInterceptor implements NestInterceptor {
   constructor(private readonly service = '') {}
 
+  /**
+   * Whether this process has anything to carry (a request context, or tracing). Where not, the handler reads its
+   * request id from the message (meta.requestId) where it needs one, and the interceptor need not be installed: each
+   * interceptor costs Nest a few rxjs streams per message.
+   */
+  static needed(): boolean {
+    return tracingOn() || requestContextCarried();
+  }
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!RpcContextInterceptor.needed()) return next.handle();
     const traced = tracingOn();
-    // Nothing to carry: the handler reads its request id from the message (meta.requestId) where it needs one.
-    if (!traced && !requestContextCarried()) return next.handle();
     const meta = context.switchToRpc().getData<{ meta?: Meta }>()?.meta;
     const requestId = normaliseRequestId(meta?.requestId);
     if (!traced) return new Observable((subscriber) => runInRequestContext(requestId, () => next.handle().subscribe(subscriber)));

@@ -95,6 +95,25 @@ export class InProcessClient extends ClientProxy {
     // No connection events.
   }
 
+  /**
+   * The call as a promise: what `send()` and a subscription give, without the Observable, its `connect()` step and
+   * the operators between (nothing here connects). The last response answers; an error rejects; `signal` drops the
+   * answer, as unsubscribing does.
+   */
+  request<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let value: T | undefined;
+      const dispose = this.publish(this.createPacket(pattern, data), ({ err, response, isDisposed }) => {
+        // RPC errors arrive as plain objects, as over a socket.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        if (err) return reject(this.serializeError(err));
+        if (response !== undefined || !isDisposed) value = this.serializeResponse(response) as T;
+        if (isDisposed) resolve(value as T);
+      });
+      signal.addEventListener('abort', dispose, { once: true });
+    });
+  }
+
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let disposed = false;
     const respond = (answer: WritePacket) => {

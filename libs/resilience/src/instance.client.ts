@@ -140,7 +140,25 @@ class Lane {
 }
 
 /** What an instance needs of a Nest transport client (Nest's ClientProxy subclasses differ in their event and status types). */
-export type RpcClient = Pick<ClientProxy, 'send' | 'close'>;
+/** A transport client; `request` where it can answer a call without an Observable (the in-process channel). */
+export type RpcClient = Pick<ClientProxy, 'send' | 'close'> & {
+  request?<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T>;
+};
+
+/** A call over a client's Observable: its last value answers; `signal` unsubscribes. */
+export function requestOver<T>(client: RpcClient, pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let value: T | undefined;
+    const subscription = client.send<T>(pattern, data).subscribe({
+      next: (v) => (value = v),
+      // RPC errors arrive as plain objects; errors.ts classifies them as they are.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      error: (e: unknown) => reject(e),
+      complete: () => resolve(value as T),
+    });
+    signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
+  });
+}
 
 /** One instance of a service: its transport client behind one lane (bulkhead -> breaker -> timeout) per operation group. */
 export class InstanceClient {
@@ -268,17 +286,7 @@ export class InstanceClient {
   }
 
   private request<T>(pattern: string, payload: unknown, signal: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let value: T | undefined;
-      const subscription = this.proxy.send<T>(pattern, payload).subscribe({
-        next: (v) => (value = v),
-        // RPC errors arrive as plain objects; errors.ts classifies them as they are.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        error: (e: unknown) => reject(e),
-        complete: () => resolve(value as T),
-      });
-      signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
-    });
+    return this.proxy.request ? this.proxy.request<T>(pattern, payload, signal) : requestOver<T>(this.proxy, pattern, payload, signal);
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@ import { ClientProxyFactory, MicroserviceOptions, ServerTCP, Transport } from '@
 // Nest's NATS packet writer (what ClientNats uses by default); not re-exported from the package's root.
 import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer.js';
 import type { AppConfig, ServiceName } from '@app/config';
-import type { RpcClient } from './instance.client';
+import { requestOver, type RpcClient } from './instance.client';
 import type { InstanceSpec } from './instances.util';
 import { InProcessClient, isInProcess, registerInProcessServer } from './in-process.transport';
 import { PrefixedClientNats, PrefixedServerNats } from './nats.transport';
@@ -113,6 +113,10 @@ class PreferInProcess implements RpcClient {
 
   send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput) {
     return isInProcess(this.instance.host, this.instance.port) ? this.local.send<TResult, TInput>(pattern, data) : this.tcp.send<TResult, TInput>(pattern, data);
+  }
+
+  request<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
+    return isInProcess(this.instance.host, this.instance.port) ? this.local.request<T>(pattern, data, signal) : requestOver(this.tcp, pattern, data, signal);
   }
 
   close(): unknown {

@@ -53,7 +53,7 @@ export async function startService(
   // Before any handler's own guard: a message without the deployment's credential reaches no handler of any pattern.
   app.useGlobalGuards(new ServiceAuthGuard());
   const inFlight = new InFlightTracker();
-  app.useGlobalInterceptors(inFlight, new RpcContextInterceptor(service));
+  app.useGlobalInterceptors(inFlight, ...(RpcContextInterceptor.needed() ? [new RpcContextInterceptor(service)] : []));
   await app.listen();
   let healthServer: Server | undefined;
   if (options.healthPort !== undefined) {

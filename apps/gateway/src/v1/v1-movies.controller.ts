@@ -6,7 +6,7 @@ import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public } from '../auth/auth.decorator';
 import { RequestId } from '../clients/request-id.decorator';
 import { InjectService } from '../clients/service-clients.module';
-import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache.interceptor';
+import { CatalogRead, IfNoneMatch } from '../http-cache/http-cache.plugin';
 import { V1MessageDto } from './users/v1-users.dto';
 
 /** The original movie service's routes, kept as they were for existing clients. */

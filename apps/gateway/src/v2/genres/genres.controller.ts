@@ -6,7 +6,7 @@ import { ServiceClient } from '@app/resilience';
 import { BearerToken, Public, Roles } from '../../auth/auth.decorator';
 import { RequestId } from '../../clients/request-id.decorator';
 import { InjectService } from '../../clients/service-clients.module';
-import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.interceptor';
+import { CatalogRead, IfNoneMatch } from '../../http-cache/http-cache.plugin';
 
 @ApiTags('genres')
 @Controller('api/v2/genres')

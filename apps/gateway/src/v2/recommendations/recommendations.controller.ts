@@ -5,7 +5,7 @@ import { ApiErrors, ApiObjectIdParam, BODY_ERRORS, ParseObjectIdPipe } from '@ap
 import { BuildSummary, FeedStatus, RebuildQuery, RecommendationLimitQuery, RecommendationsDto } from '@app/contracts';
 import { BearerToken, CurrentUser, Roles } from '../../auth/auth.decorator';
 import { RequestId } from '../../clients/request-id.decorator';
-import { PerUserRead } from '../../http-cache/http-cache.interceptor';
+import { PerUserRead } from '../../http-cache/http-cache.plugin';
 import { RecommendationsGatewayService } from './recommendations-gateway.service';
 
 @ApiTags('recommendations')

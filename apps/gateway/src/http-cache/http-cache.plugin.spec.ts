@@ -1,5 +1,5 @@
 import { etagMatches } from '@app/contracts';
-import { parseIfNoneMatch } from './http-cache.interceptor';
+import { parseIfNoneMatch } from './http-cache.plugin';
 
 describe('If-None-Match (RFC 9110 §13.1.2)', () => {
   it('reads *, one tag, weak tags and lists', () => {
