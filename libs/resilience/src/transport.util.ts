@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Msg } from '@nats-io/transport-node';
-import { ClientProxyFactory, MicroserviceOptions, ServerTCP, Transport } from '@nestjs/microservices';
+import { ClientProxyFactory, CustomStrategy, ServerTCP, Transport } from '@nestjs/microservices';
 // Nest's NATS packet writer (what ClientNats uses by default); not re-exported from the package's root.
 import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer.js';
 import type { AppConfig, ServiceName } from '@app/config';
@@ -62,7 +62,7 @@ export function natsTlsOptions(config: AppConfig): { tls?: { caFile?: string; ce
   return { tls: { ...(caFile ? { caFile } : {}), ...(certFile && keyFile ? { certFile, keyFile } : {}) } };
 }
 
-export function serverOptions(config: AppConfig, service: ServiceName, port: number): MicroserviceOptions {
+export function serverOptions(config: AppConfig, service: ServiceName, port: number): CustomStrategy & { strategy: ServerTCP | PrefixedServerNats } {
   const credential = serviceCredential(config);
   if (config.transport === 'nats') {
     return {

@@ -11,7 +11,7 @@ import { currentProcessRole, ObservabilityModule, RpcContextInterceptor, startDe
 import { serverOptions, ServiceAuthGuard } from '@app/resilience';
 import { appVersion } from './app-info.util';
 import { startHealthServer } from './health.server';
-import { InFlightTracker } from './in-flight.interceptor';
+import { InFlightTracker } from './in-flight.tracker';
 import { ReadinessModule } from './readiness.module';
 import { ReadinessService } from './readiness.service';
 
@@ -43,17 +43,16 @@ export async function startService(
 ): Promise<RunningService> {
   startDefaultMetrics();
   await startTracing(config, { service: currentProcessRole(), version: appVersion() });
-  const app = await NestFactory.createMicroservice(rootModule, {
-    ...serverOptions(config, service, config.services[service].port),
-    bufferLogs: true,
-  });
+  const transport = serverOptions(config, service, config.services[service].port);
+  const inFlight = new InFlightTracker();
+  inFlight.follow(transport.strategy);
+  const app = await NestFactory.createMicroservice(rootModule, { ...transport, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
   // Before any handler's own guard: a message without the deployment's credential reaches no handler of any pattern.
   app.useGlobalGuards(new ServiceAuthGuard());
-  const inFlight = new InFlightTracker();
-  app.useGlobalInterceptors(inFlight, ...(RpcContextInterceptor.needed() ? [new RpcContextInterceptor(service)] : []));
+  if (RpcContextInterceptor.needed()) app.useGlobalInterceptors(new RpcContextInterceptor(service));
   await app.listen();
   let healthServer: Server | undefined;
   if (options.healthPort !== undefined) {
