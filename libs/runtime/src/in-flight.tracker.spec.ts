@@ -22,7 +22,7 @@ class SlowHandler {
   }
 
   @EventPattern('slow.event')
-  async event(): Promise<void> {
+  async event(_data: unknown): Promise<void> {
     await held();
   }
 }

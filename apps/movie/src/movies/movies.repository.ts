@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { Model, QueryFilter, Types } from 'mongoose';
 import type { CreateMovieDto, MovieQueryDto, UpdateMovieDto } from '@app/contracts';
+import { findOneById } from '@app/database';
 import { averageOf } from './movie-rating.util';
 import { WriteGate } from '../database/write-gate.service';
 import { MovieEntity, MovieV1Entity, NewMovie } from './movie.entity';
@@ -67,13 +68,13 @@ export class MoviesRepository {
   }
 
   /**
-   * The hottest read (every uncached movie answer, and each aggregate refresh): one `_id` lookup on the driver's
-   * collection, without a projection. toEntity picks its fields anyway, and an exclusion projection is work the
-   * database does per document; a mongoose query (casting, options, hooks) costs more than the lookup's own driver work.
+   * The hottest read (every uncached movie answer, and each aggregate refresh): one `_id` lookup through the find
+   * command (findOneById), without a projection. toEntity picks its fields anyway, and an exclusion projection is work
+   * the database does per document; a mongoose query (casting, options, hooks) costs more than the lookup's own driver work.
    */
   async findById(id: string): Promise<MovieEntity | null> {
     if (!Types.ObjectId.isValid(id)) return null;
-    return toEntityOrNull(await this.model.collection.findOne<MovieRecord>({ _id: new Types.ObjectId(id) }));
+    return toEntityOrNull(await findOneById<MovieRecord>(this.model, id));
   }
 
   async exists(id: string): Promise<boolean> {
@@ -82,7 +83,7 @@ export class MoviesRepository {
 
   /** One _id lookup each: FerretDB 1.x answers `_id` equality from its primary key but scans the table for `$in`. */
   async findByIds(ids: string[]): Promise<MovieEntity[]> {
-    const found = await Promise.all(ids.map((id) => this.model.findById(id, ANSWERED).lean<MovieRecord>().exec()));
+    const found = await Promise.all(ids.map((id) => (Types.ObjectId.isValid(id) ? findOneById<MovieRecord>(this.model, id) : null)));
     return found.filter((m): m is MovieRecord => m !== null).map(toEntity);
   }
 
