@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import {
@@ -140,6 +141,14 @@ class Lane {
 }
 
 /** What an instance needs of a Nest transport client (Nest's ClientProxy subclasses differ in their event and status types). */
+/**
+ * What every call's policy starts from: never aborted. Each call's timeout hangs one listener on it while it runs,
+ * so many at once is expected, not a leak (cockatiel's own default signal would warn past 10): one signal for all
+ * calls rather than an AbortController per call.
+ */
+const CALLS_SIGNAL = new AbortController().signal;
+setMaxListeners(0, CALLS_SIGNAL);
+
 /** A transport client; `request` where it can answer a call without an Observable (the in-process channel). */
 export type RpcClient = Pick<ClientProxy, 'send' | 'close'> & {
   request?<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T>;
@@ -248,8 +257,7 @@ export class InstanceClient {
     const started = process.hrtime.bigint();
     lane.inFlight++;
     try {
-      // A signal per call: cockatiel's shared default signal would collect one listener per concurrent call.
-      const result = await lane.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), new AbortController().signal);
+      const result = await lane.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), CALLS_SIGNAL);
       this.record(lane, 'success');
       return result;
     } catch (err) {
