@@ -7,4 +7,4 @@ export * from './service.bootstrap';
 export * from './shutdown.util';
 export * from './config-or-exit.util';
 export * from './service-main.bootstrap';
-export * from './in-flight.tracker';
+export * from './in-flight.follower';

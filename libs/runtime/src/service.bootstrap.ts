@@ -11,7 +11,7 @@ import { currentProcessRole, ObservabilityModule, RpcContextInterceptor, startDe
 import { serverOptions, ServiceAuthGuard } from '@app/resilience';
 import { appVersion } from './app-info.util';
 import { startHealthServer } from './health.server';
-import { InFlightTracker } from './in-flight.tracker';
+import { InFlightTracker } from './in-flight.follower';
 import { ReadinessModule } from './readiness.module';
 import { ReadinessService } from './readiness.service';
 

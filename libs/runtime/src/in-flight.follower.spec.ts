@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory, EventPattern, MessagePattern, ServerTCP, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { freePort } from '@app/dev-harness';
-import { InFlightTracker } from './in-flight.tracker';
+import { InFlightTracker } from './in-flight.follower';
 
 let release: () => void = () => undefined;
 const held = () => new Promise<void>((resolve) => (release = resolve));
