@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CachedRead, etagMatches } from '@app/contracts';
+import { CachedRead, etagMatches, strongEtag } from '@app/contracts';
 
 /** Public catalog answers: any cache may keep them but must revalidate each use (a cheap 304), so no cache stretches the staleness bound. */
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
@@ -85,7 +84,7 @@ export function registerHttpCache(fastify: FastifyInstance): void {
       answer(request, reply, read.etag, PUBLIC_CACHE_CONTROL, read.body);
     } else {
       const body = JSON.stringify(payload);
-      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      const etag = strongEtag(body);
       answer(request, reply, etag, PRIVATE_CACHE_CONTROL, etagMatches(parseIfNoneMatch(request.headers['if-none-match']), etag) ? null : body, 'Authorization');
     }
     done(null, payload);

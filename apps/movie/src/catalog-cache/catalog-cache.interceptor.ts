@@ -1,8 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { catchError, concatMap, from, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { AppError } from '@app/common';
-import { CachedRead, etagMatches, RpcEnvelope } from '@app/contracts';
-import { CachedAnswer, CatalogCache, strongEtag } from './catalog-cache.service';
+import { CachedRead, etagMatches, RpcEnvelope, strongEtag } from '@app/contracts';
+import { CachedAnswer, CatalogCache } from './catalog-cache.service';
 import { CatalogChanges } from './catalog-changes.service';
 
 /** Longer payloads are answered but not kept: a key is the raw query, and queries are small. */

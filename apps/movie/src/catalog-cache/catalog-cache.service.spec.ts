@@ -1,4 +1,5 @@
-import { CatalogCache, strongEtag } from './catalog-cache.service';
+import { strongEtag } from '@app/contracts';
+import { CatalogCache } from './catalog-cache.service';
 import { CatalogChanges, CatalogChangeSource } from './catalog-changes.service';
 import type { AppConfig } from '@app/config';
 

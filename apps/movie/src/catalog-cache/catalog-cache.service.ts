@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { counter, gauge } from '@app/observability';
 
@@ -16,11 +15,6 @@ interface CatalogCacheOptions {
   maxBytes: number;
   /** A cached answer is served only while the shared version was checked within this many ms. */
   stalenessMs: number;
-}
-
-/** Strong entity tag of a body: same bytes, same tag, whichever instance serialised it. */
-export function strongEtag(body: string): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
 /**
