@@ -1,6 +1,7 @@
 import { BaseRpcContext, ClientProxy, MessageHandler, MsPattern, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { trustInProcess } from './service-auth.guard';
+import { wireCopy } from './wire-copy.util';
 
 /** What Nest's TCP server answers for a pattern nobody handles; the in-process channel answers the same. */
 const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the remote service.';
@@ -49,14 +50,6 @@ export function registerInProcessServer(host: string, port: number, server: InPr
   return () => {
     if (servers.get(key) === server) servers.delete(key);
   };
-}
-
-/**
- * The wire's semantics without the wire: what crosses is what JSON carries (dates become strings, undefined fields
- * go, class instances become plain objects), and neither side keeps a reference into the other's objects.
- */
-function copy<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 /** A refused connection, as a socket reports it: the resilience client may send the call to another instance. */
@@ -117,7 +110,7 @@ export class InProcessClient extends ClientProxy {
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let disposed = false;
     const respond = (answer: WritePacket) => {
-      if (!disposed) callback(copy(answer));
+      if (!disposed) callback(wireCopy(answer));
     };
     const server = servers.get(this.address);
     if (!server) {
@@ -130,7 +123,7 @@ export class InProcessClient extends ClientProxy {
       callback({ err: NO_MESSAGE_HANDLER, isDisposed: true });
       return () => undefined;
     }
-    const data: unknown = copy(packet.data);
+    const data: unknown = wireCopy(packet.data);
     if (typeof data === 'object' && data !== null) trustInProcess(data);
     const context = new BaseRpcContext([undefined, pattern]);
     const dispatch = (server as unknown as { handleRequest: RequestDispatch }).handleRequest.bind(server);
@@ -146,7 +139,7 @@ export class InProcessClient extends ClientProxy {
     const server = servers.get(this.address);
     if (!server) return Promise.reject(refused(this.address));
     const pattern = this.normalizePattern(packet.pattern as MsPattern);
-    const data: unknown = copy(packet.data);
+    const data: unknown = wireCopy(packet.data);
     if (typeof data === 'object' && data !== null) trustInProcess(data);
     return Promise.resolve(server.handleEvent(pattern, { pattern, data }, new BaseRpcContext([undefined, pattern]))) as Promise<T>;
   }
