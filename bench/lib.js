@@ -10,6 +10,10 @@ const autocannon = require('autocannon');
 const ROOT = join(__dirname, '..');
 const GATEWAY = join(ROOT, 'dist', 'apps', 'platform', 'main.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The Node flags `npm start` runs the one-process system with (package.json's start script): the bench measures that. */
+const START_FLAGS = (/\bnode ((?:--\S+ )*)dist\/apps\/platform\/main\.js/.exec(require('../package.json').scripts.start)?.[1] ?? '')
+  .split(' ')
+  .filter(Boolean);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -89,7 +93,7 @@ async function startSystem({ mode = 'single', mongoUri, env = {}, args = [], nod
   const stateFile = join(dataDir, 'state.json');
   const started = Date.now();
   const sys = spawnProcess(
-    mode === 'split' ? [GATEWAY, 'split', '--free-ports', ...args] : [GATEWAY],
+    mode === 'split' ? [GATEWAY, 'split', '--free-ports', ...args] : [...START_FLAGS, GATEWAY],
     {
       NODE_ENV: 'test',
       PORT: String(port),
@@ -174,6 +178,7 @@ function table(rows) {
 }
 
 module.exports = {
+  START_FLAGS,
   ROOT,
   GATEWAY,
   sleep,
