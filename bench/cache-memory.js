@@ -5,7 +5,8 @@
 // Usage: node --expose-gc bench/cache-memory.js [movies=10000]
 require('./register-ts');
 const { randomBytes } = require('node:crypto');
-const { CatalogCache, strongEtag } = require('../apps/movie/src/catalog-cache/catalog-cache.service');
+const { strongEtag } = require('@app/contracts');
+const { CatalogCache } = require('../apps/movie/src/catalog-cache/catalog-cache.service');
 const { generateDemoData } = require('../apps/movie/src/demo/demo-data.util');
 
 const count = Number(process.argv[2] ?? 10000);
