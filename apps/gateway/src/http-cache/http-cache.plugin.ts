@@ -80,8 +80,11 @@ export function registerHttpCache(fastify: FastifyInstance): void {
     const mode = (request.routeOptions.config as { [HTTP_CACHE]?: HttpCacheMode })[HTTP_CACHE];
     if (!mode || reply.statusCode !== 200) return done(null, payload);
     if (mode === 'public') {
-      const read = payload as CachedRead;
-      answer(request, reply, read.etag, PUBLIC_CACHE_CONTROL, read.body);
+      const read = payload as Partial<CachedRead>;
+      // Anything but a CachedRead goes out as it is, untagged.
+      if (typeof read?.etag === 'string' && (typeof read.body === 'string' || read.body === null)) {
+        answer(request, reply, read.etag, PUBLIC_CACHE_CONTROL, read.body);
+      }
     } else {
       const body = JSON.stringify(payload);
       const etag = strongEtag(body);
