@@ -83,7 +83,7 @@ export class MoviesRepository {
 
   /** One _id lookup each: FerretDB 1.x answers `_id` equality from its primary key but scans the table for `$in`. */
   async findByIds(ids: string[]): Promise<MovieEntity[]> {
-    const found = await Promise.all(ids.map((id) => (Types.ObjectId.isValid(id) ? findOneById<MovieRecord>(this.model, id) : null)));
+    const found = await Promise.all(ids.map((id) => (Types.ObjectId.isValid(id) ? findOneById<MovieRecord>(this.model, id) : Promise.resolve(null))));
     return found.filter((m): m is MovieRecord => m !== null).map(toEntity);
   }
 
