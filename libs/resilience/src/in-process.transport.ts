@@ -1,5 +1,5 @@
 import { BaseRpcContext, ClientProxy, MessageHandler, MsPattern, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
-import type { Observable } from 'rxjs';
+import { isObservable } from 'rxjs';
 import { trustInProcess } from './service-auth.guard';
 import { wireCopy } from './wire-copy.util';
 
@@ -7,19 +7,15 @@ import { wireCopy } from './wire-copy.util';
 const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the remote service.';
 
 /** What the channel needs of a Nest transport server (any of them: the TCP one here). */
-type InProcessServer = Pick<Server, 'getHandlerByPattern' | 'transformToObservable' | 'handleEvent'>;
+type InProcessServer = Pick<Server, 'getHandlerByPattern' | 'handleEvent'>;
 
 /** The transport servers of this process, by the address callers are configured with (`host:port`). */
 const servers = new Map<string, InProcessServer>();
 
 const addressOf = (host: string, port: number) => `${host}:${port}`;
 
-/** Nest's request dispatch with its processing hooks (protected on Server; what every built-in transport calls). */
-type RequestDispatch = (
-  context: BaseRpcContext,
-  produce: () => Promise<Observable<unknown>>,
-  respond: (data: WritePacket) => Promise<unknown> | void,
-) => Promise<void> | void;
+/** Nest's run of a message between the server's processing hooks (what every built-in transport dispatches through). */
+type RunWithProcessingHooks = (context: BaseRpcContext, fn: (runEndHook: () => void) => Promise<void>) => Promise<void> | void;
 
 /**
  * Handlers by pattern, per server: Nest's lookup first tries the pattern as JSON, and a thrown parse error per call is
@@ -89,50 +85,71 @@ export class InProcessClient extends ClientProxy {
   }
 
   /**
-   * The call as a promise: what `send()` and a subscription give, without the Observable, its `connect()` step and
-   * the operators between (nothing here connects). The last response answers; an error rejects; `signal` drops the
-   * answer, as unsubscribing does.
+   * The call as a promise: what `send()` and a subscription give, without an Observable around it. The last response
+   * answers; an error rejects. The handler runs to its end either way, as a socket's server does when its caller gives
+   * up (the caller's timeout has answered by then); `_signal` is the transport interface's.
    */
-  request<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let value: T | undefined;
-      const dispose = this.publish(this.createPacket(pattern, data), ({ err, response, isDisposed }) => {
-        // RPC errors arrive as plain objects, as over a socket.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        if (err) return reject(this.serializeError(err));
-        if (response !== undefined || !isDisposed) value = this.serializeResponse(response) as T;
-        if (isDisposed) resolve(value as T);
-      });
-      signal.addEventListener('abort', dispose, { once: true });
-    });
+  request<T>(pattern: string, data: unknown, _signal: AbortSignal): Promise<T> {
+    let value: T | undefined;
+    return this.dispatch(pattern, data, (v) => (value = v as T)).then(() => value as T);
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let disposed = false;
     const respond = (answer: WritePacket) => {
-      if (!disposed) callback(wireCopy(answer));
+      if (!disposed) callback(answer);
     };
-    const server = servers.get(this.address);
-    if (!server) {
-      callback({ err: refused(this.address), isDisposed: true });
-      return () => undefined;
-    }
-    const pattern = this.normalizePattern(packet.pattern as MsPattern);
-    const handler = handlerOf(server, pattern);
-    if (!handler) {
-      callback({ err: NO_MESSAGE_HANDLER, isDisposed: true });
-      return () => undefined;
-    }
-    const data: unknown = wireCopy(packet.data);
-    if (typeof data === 'object' && data !== null) trustInProcess(data);
-    const context = new BaseRpcContext([undefined, pattern]);
-    const dispatch = (server as unknown as { handleRequest: RequestDispatch }).handleRequest.bind(server);
-    Promise.resolve(dispatch(context, async () => server.transformToObservable(await handler(data, context)), respond)).catch((err: unknown) =>
-      respond({ err, isDisposed: true }),
+    this.dispatch(packet.pattern as MsPattern, packet.data, (response) => respond({ response })).then(
+      () => respond({ isDisposed: true }),
+      (err: unknown) => respond({ err, isDisposed: true }),
     );
     return () => {
       disposed = true;
     };
+  }
+
+  /**
+   * One message through the server's handler (its guards, pipes, interceptors and exception filters) between its
+   * processing hooks, as Nest's own transports run it, but without the Observable pipeline they reply through: each
+   * response goes to `onValue` as JSON would carry it; the promise settles when the handler's answer has, rejecting
+   * with the plain error object a socket would carry.
+   */
+  private dispatch(rawPattern: MsPattern, rawData: unknown, onValue: (value: unknown) => void): Promise<void> {
+    const server = servers.get(this.address);
+    if (!server) return Promise.reject(refused(this.address));
+    const pattern = this.normalizePattern(rawPattern);
+    const handler = handlerOf(server, pattern);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what a socket answers: a string
+    if (!handler) return Promise.reject(NO_MESSAGE_HANDLER);
+    const data: unknown = wireCopy(rawData);
+    if (typeof data === 'object' && data !== null) trustInProcess(data);
+    const context = new BaseRpcContext([undefined, pattern]);
+    const run = (server as unknown as { runWithProcessingHooks: RunWithProcessingHooks }).runWithProcessingHooks.bind(server);
+    return new Promise<void>((resolve, reject) => {
+      // RPC errors arrive as plain objects, as over a socket.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      const fail = (err: unknown) => reject(wireCopy(err));
+      const ran = run(context, async (runEndHook) => {
+        try {
+          const result: unknown = await handler(data, context);
+          if (!isObservable(result)) {
+            onValue(wireCopy(result));
+            return resolve();
+          }
+          // An interceptor's stream, or the exception filter's error stream.
+          await new Promise<void>((settled) => {
+            result.subscribe({
+              next: (v) => onValue(wireCopy(v)),
+              error: (err: unknown) => settled(fail(err)),
+              complete: () => settled(resolve()),
+            });
+          });
+        } finally {
+          runEndHook();
+        }
+      });
+      Promise.resolve(ran).catch(fail);
+    });
   }
 
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
