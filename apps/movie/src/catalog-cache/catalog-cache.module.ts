@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CatalogCache } from './catalog-cache.service';
-import { CatalogReadInterceptor, CatalogWriteInterceptor } from './catalog-cache.interceptor';
+import { CatalogAnswers } from './catalog-answers.service';
 import { CatalogChanges, CatalogChangeSource } from './catalog-changes.service';
 import { CatalogStreamSource } from './catalog-stream.service';
 
@@ -19,9 +19,8 @@ import { CatalogStreamSource } from './catalog-stream.service';
     },
     { provide: CatalogChangeSource, useClass: CatalogStreamSource },
     CatalogChanges,
-    CatalogReadInterceptor,
-    CatalogWriteInterceptor,
+    CatalogAnswers,
   ],
-  exports: [CatalogCache, CatalogChanges, CatalogReadInterceptor, CatalogWriteInterceptor],
+  exports: [CatalogCache, CatalogChanges, CatalogAnswers],
 })
 export class CatalogCacheModule {}

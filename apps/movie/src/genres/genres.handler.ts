@@ -1,25 +1,27 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RpcAuthGuard, RpcRoles } from '@app/auth';
-import { CreateGenreDto, GenreDto, MOVIE_PATTERNS } from '@app/contracts';
-import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
+import { CachedRead, CreateGenreDto, GenreDto, MOVIE_PATTERNS, RpcMeta } from '@app/contracts';
+import { CatalogAnswers } from '../catalog-cache/catalog-answers.service';
 import { GenresService } from './genres.service';
 
 @Controller()
 export class GenresHandler {
-  constructor(private readonly genres: GenresService) {}
+  constructor(
+    private readonly genres: GenresService,
+    private readonly answers: CatalogAnswers,
+  ) {}
 
-  @CachedCatalogRead()
+  /** `GenreDto[]`, as CachedRead. */
   @MessagePattern(MOVIE_PATTERNS.genresList)
-  list(): Promise<GenreDto[]> {
-    return this.genres.list();
+  list(@Payload('meta') meta?: RpcMeta): Promise<CachedRead> {
+    return this.answers.read(MOVIE_PATTERNS.genresList, null, meta, () => this.genres.list());
   }
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.genresCreate)
   create(@Payload('data') dto: CreateGenreDto): Promise<GenreDto> {
-    return this.genres.create(dto);
+    return this.answers.write(() => this.genres.create(dto));
   }
 }

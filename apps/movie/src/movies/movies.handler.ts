@@ -1,8 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RpcAuthGuard, RpcRoles } from '@app/auth';
-import { Page } from '@app/common';
 import {
+  CachedRead,
   CreateMovieDto,
   CreateMovieV1Dto,
   IdPayload,
@@ -10,68 +10,69 @@ import {
   MovieDto,
   MovieQueryDto,
   MoviesByIdsPayload,
-  MovieV1Dto,
   PopularPayload,
+  RpcMeta,
   ScoredMovie,
   UpdateMoviePayload,
 } from '@app/contracts';
-import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
+import { CatalogAnswers } from '../catalog-cache/catalog-answers.service';
 import { MoviesService } from './movies.service';
 
 @Controller()
 export class MoviesHandler {
-  constructor(private readonly movies: MoviesService) {}
+  constructor(
+    private readonly movies: MoviesService,
+    private readonly answers: CatalogAnswers,
+  ) {}
 
-  @CachedCatalogRead()
+  /** A `Page<MovieDto>`, as CachedRead. */
   @MessagePattern(MOVIE_PATTERNS.list)
-  list(@Payload('data') query: MovieQueryDto): Promise<Page<MovieDto>> {
-    return this.movies.list(query);
+  list(@Payload('data') query: MovieQueryDto, @Payload('meta') meta?: RpcMeta): Promise<CachedRead> {
+    return this.answers.read(MOVIE_PATTERNS.list, query, meta, () => this.movies.list(query));
   }
 
-  @CachedCatalogRead()
+  /** `MovieV1Dto[]`, as CachedRead. */
   @MessagePattern(MOVIE_PATTERNS.listAll)
-  listAll(): Promise<MovieV1Dto[]> {
-    return this.movies.listV1();
+  listAll(@Payload('meta') meta?: RpcMeta): Promise<CachedRead> {
+    return this.answers.read(MOVIE_PATTERNS.listAll, null, meta, () => this.movies.listV1());
   }
 
-  @CachedCatalogRead()
+  /** A `MovieDto`, as CachedRead. */
   @MessagePattern(MOVIE_PATTERNS.get)
-  get(@Payload('data') dto: IdPayload): Promise<MovieDto> {
-    return this.movies.get(dto.id);
+  get(@Payload('data') dto: IdPayload, @Payload('meta') meta?: RpcMeta): Promise<CachedRead> {
+    return this.answers.read(MOVIE_PATTERNS.get, dto, meta, () => this.movies.get(dto.id));
   }
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.create)
   create(@Payload('data') dto: CreateMovieDto): Promise<MovieDto> {
-    return this.movies.create(dto);
+    return this.answers.write(() => this.movies.create(dto));
   }
 
   /** The original API let any signed-in user add a movie. */
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin', 'user')
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.createV1)
   createV1(@Payload('data') dto: CreateMovieV1Dto): Promise<MovieDto> {
-    return this.movies.create({ name: dto.name, url: dto.url, coverImage: dto.coverImage, description: dto.description });
+    return this.answers.write(() => this.movies.create({ name: dto.name, url: dto.url, coverImage: dto.coverImage, description: dto.description }));
   }
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.update)
   update(@Payload('data') dto: UpdateMoviePayload): Promise<MovieDto> {
-    return this.movies.update(dto.id, dto.patch);
+    return this.answers.write(() => this.movies.update(dto.id, dto.patch));
   }
 
   @UseGuards(RpcAuthGuard)
   @RpcRoles('admin')
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.remove)
-  async remove(@Payload('data') dto: IdPayload): Promise<{ removed: true }> {
-    await this.movies.remove(dto.id);
-    return { removed: true };
+  remove(@Payload('data') dto: IdPayload): Promise<{ removed: true }> {
+    return this.answers.write(async () => {
+      await this.movies.remove(dto.id);
+      return { removed: true as const };
+    });
   }
 
   @MessagePattern(MOVIE_PATTERNS.byIds)

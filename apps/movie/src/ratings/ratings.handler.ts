@@ -1,8 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Principal, RpcAuthGuard, RpcPrincipal, RpcRoles } from '@app/auth';
-import { Page } from '@app/common';
 import {
+  CachedRead,
   ExportRatingsPayload,
   MOVIE_PATTERNS,
   MovieIdPayload,
@@ -10,34 +10,38 @@ import {
   RatePayload,
   RatingDto,
   RatingsExportPage,
+  RpcMeta,
   UserRatingsPayload,
 } from '@app/contracts';
-import { CachedCatalogRead, ChangesCatalog } from '../catalog-cache/catalog-cache.interceptor';
+import { CatalogAnswers } from '../catalog-cache/catalog-answers.service';
 import { RatingsService } from './ratings.service';
 
 @Controller()
 export class RatingsHandler {
-  constructor(private readonly ratings: RatingsService) {}
+  constructor(
+    private readonly ratings: RatingsService,
+    private readonly answers: CatalogAnswers,
+  ) {}
 
   @UseGuards(RpcAuthGuard)
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.rate)
   rate(@Payload('data') dto: RatePayload, @RpcPrincipal() actor: Principal): Promise<RatingDto> {
-    return this.ratings.rate(dto.movieId, dto.rating, actor);
+    return this.answers.write(() => this.ratings.rate(dto.movieId, dto.rating, actor));
   }
 
   @UseGuards(RpcAuthGuard)
-  @ChangesCatalog()
   @MessagePattern(MOVIE_PATTERNS.unrate)
-  async unrate(@Payload('data') dto: MovieIdPayload, @RpcPrincipal() actor: Principal): Promise<{ removed: true }> {
-    await this.ratings.unrate(dto.movieId, actor);
-    return { removed: true };
+  unrate(@Payload('data') dto: MovieIdPayload, @RpcPrincipal() actor: Principal): Promise<{ removed: true }> {
+    return this.answers.write(async () => {
+      await this.ratings.unrate(dto.movieId, actor);
+      return { removed: true as const };
+    });
   }
 
-  @CachedCatalogRead()
+  /** A `Page<RatingDto>`, as CachedRead. */
   @MessagePattern(MOVIE_PATTERNS.ratingsOfMovie)
-  ofMovie(@Payload('data') dto: MovieRatingsQuery): Promise<Page<RatingDto>> {
-    return this.ratings.ofMovie(dto.movieId, dto.page, dto.limit);
+  ofMovie(@Payload('data') dto: MovieRatingsQuery, @Payload('meta') meta?: RpcMeta): Promise<CachedRead> {
+    return this.answers.read(MOVIE_PATTERNS.ratingsOfMovie, dto, meta, () => this.ratings.ofMovie(dto.movieId, dto.page, dto.limit));
   }
 
   @UseGuards(RpcAuthGuard)
