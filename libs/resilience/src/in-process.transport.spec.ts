@@ -66,13 +66,12 @@ describe('in-process calls to a TCP service in the same process', () => {
 
   it('answers request() as send() does: the same answer, the same plain errors, through the same guard', async () => {
     const client = createProxy(config(), { host: '127.0.0.1', port, weight: 1 });
-    const signal = new AbortController().signal;
     const message = { meta: {}, data: { when: new Date(1000), n: 3 } };
-    const viaRequest = await client.request!('echo.data', message, signal);
+    const viaRequest = await client.request!('echo.data', message, () => undefined);
     expect(viaRequest).toEqual(await lastValueFrom(client.send('echo.data', message)));
     expect(viaRequest).toEqual({ got: { when: new Date(1000).toISOString(), n: 3 }, at: new Date(0).toISOString() });
-    await expect(client.request!('echo.fail', { meta: {}, data: {} }, signal)).rejects.toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
-    await expect(client.request!('echo.nobody', { meta: {}, data: {} }, signal)).rejects.toMatch(/no matching message handler/);
+    await expect(client.request!('echo.fail', { meta: {}, data: {} }, () => undefined)).rejects.toMatchObject({ status: 404, code: ErrorCode.NOT_FOUND });
+    await expect(client.request!('echo.nobody', { meta: {}, data: {} }, () => undefined)).rejects.toMatch(/no matching message handler/);
   });
 
   it('still refuses messages from outside the process that carry no credential', async () => {

@@ -86,10 +86,10 @@ export class InProcessClient extends ClientProxy {
 
   /**
    * The call as a promise: what `send()` and a subscription give, without an Observable around it. The last response
-   * answers; an error rejects. The handler runs to its end either way, as a socket's server does when its caller gives
-   * up (the caller's timeout has answered by then); `_signal` is the transport interface's.
+   * answers; an error rejects. Nothing to abandon: the handler runs to its end either way, as a socket's server does
+   * when its caller gives up (the caller's deadline has answered by then).
    */
-  request<T>(pattern: string, data: unknown, _signal: AbortSignal): Promise<T> {
+  request<T>(pattern: string, data: unknown): Promise<T> {
     let value: T | undefined;
     return this.dispatch(pattern, data, (v) => (value = v as T)).then(() => value as T);
   }

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import {
@@ -15,8 +14,6 @@ import {
   IsolatedCircuitError,
   SamplingBreaker,
   TaskCancelledError,
-  timeout,
-  TimeoutStrategy,
   wrap,
   IPolicy,
 } from 'cockatiel';
@@ -89,7 +86,37 @@ export interface InstanceStatus extends InstanceSpec, LaneStatus {
 
 const SEVERITY: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, open: 2, isolated: 3 };
 
-/** One operation group's bulkhead -> breaker -> timeout on one instance. */
+/**
+ * A call's time limit, inside the breaker: settles as the call does, or rejects with cockatiel's TaskCancelledError
+ * after `ms` and abandons the call (what the call registered: an Observable's unsubscribe). One timer per call and no
+ * AbortController: cockatiel's timeout policy derives a controller per call and hangs listeners on the signals, ~25 us
+ * of CPU per call on the uncached movie read (issue 24), more than the in-process call it guards.
+ */
+export function withinDeadline<T>(ms: number, call: (onAbandon: (abandon: () => void) => void) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let abandon: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      abandon?.();
+      reject(new TaskCancelledError(`Operation timed out after ${ms}ms`));
+    }, ms);
+    const fail = (err: unknown) => {
+      clearTimeout(timer);
+      // RPC errors arrive as plain objects; errors.ts classifies them as they are.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      reject(err);
+    };
+    try {
+      call((a) => (abandon = a)).then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+/** One operation group's bulkhead -> breaker (cockatiel) -> deadline on one instance. */
 class Lane {
   readonly breaker: CircuitBreakerPolicy;
   readonly policy: IPolicy;
@@ -111,13 +138,7 @@ class Lane {
           })
         : new ConsecutiveBreaker(options.maxFailures);
     this.breaker = circuitBreaker(handleWhen(isFailure), { halfOpenAfter: backoff, breaker: breakerImpl });
-    this.policy = wrap(
-      bulkhead(options.maxConcurrent, options.maxQueue),
-      this.breaker,
-      // Not aborted on return: an answered call has nothing left to cancel, and each abort builds a DOMException
-      // (stack and all), about 1 % of the CPU of a rating burst; a call that times out is still aborted.
-      timeout(options.callTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
-    );
+    this.policy = wrap(bulkhead(options.maxConcurrent, options.maxQueue), this.breaker);
     this.breaker.onStateChange((state) => {
       this.lastStateChange = new Date();
       onStateChange(state);
@@ -140,22 +161,17 @@ class Lane {
   }
 }
 
-/** What an instance needs of a Nest transport client (Nest's ClientProxy subclasses differ in their event and status types). */
 /**
- * What every call's policy starts from: never aborted. Each call's timeout hangs one listener on it while it runs,
- * so many at once is expected, not a leak (cockatiel's own default signal would warn past 10): one signal for all
- * calls rather than an AbortController per call.
+ * What an instance needs of a Nest transport client (Nest's ClientProxy subclasses differ in their event and status
+ * types); `request` where it can answer a call without an Observable (the in-process channel).
  */
-const CALLS_SIGNAL = new AbortController().signal;
-setMaxListeners(0, CALLS_SIGNAL);
-
-/** A transport client; `request` where it can answer a call without an Observable (the in-process channel). */
 export type RpcClient = Pick<ClientProxy, 'send' | 'close'> & {
-  request?<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T>;
+  /** `onAbandon` receives what stops waiting for the answer, for a deadline that passes first. */
+  request?<T>(pattern: string, data: unknown, onAbandon: (abandon: () => void) => void): Promise<T>;
 };
 
-/** A call over a client's Observable: its last value answers; `signal` unsubscribes. */
-export function requestOver<T>(client: RpcClient, pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
+/** A call over a client's Observable: its last value answers; abandoning it unsubscribes. */
+export function requestOver<T>(client: RpcClient, pattern: string, data: unknown, onAbandon: (abandon: () => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let value: T | undefined;
     const subscription = client.send<T>(pattern, data).subscribe({
@@ -165,7 +181,7 @@ export function requestOver<T>(client: RpcClient, pattern: string, data: unknown
       error: (e: unknown) => reject(e),
       complete: () => resolve(value as T),
     });
-    signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
+    onAbandon(() => subscription.unsubscribe());
   });
 }
 
@@ -257,7 +273,7 @@ export class InstanceClient {
     const started = process.hrtime.bigint();
     lane.inFlight++;
     try {
-      const result = await lane.policy.execute(({ signal }) => this.request<T>(pattern, payload, signal), CALLS_SIGNAL);
+      const result = await lane.policy.execute(() => withinDeadline(this.options.callTimeoutMs, (onAbandon) => this.request<T>(pattern, payload, onAbandon)));
       this.record(lane, 'success');
       return result;
     } catch (err) {
@@ -293,8 +309,8 @@ export class InstanceClient {
     this.callsOf[outcome].inc();
   }
 
-  private request<T>(pattern: string, payload: unknown, signal: AbortSignal): Promise<T> {
-    return this.proxy.request ? this.proxy.request<T>(pattern, payload, signal) : requestOver<T>(this.proxy, pattern, payload, signal);
+  private request<T>(pattern: string, payload: unknown, onAbandon: (abandon: () => void) => void): Promise<T> {
+    return this.proxy.request ? this.proxy.request<T>(pattern, payload, onAbandon) : requestOver<T>(this.proxy, pattern, payload, onAbandon);
   }
 
   close(): Promise<void> {

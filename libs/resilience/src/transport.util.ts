@@ -115,8 +115,8 @@ class PreferInProcess implements RpcClient {
     return isInProcess(this.instance.host, this.instance.port) ? this.local.send<TResult, TInput>(pattern, data) : this.tcp.send<TResult, TInput>(pattern, data);
   }
 
-  request<T>(pattern: string, data: unknown, signal: AbortSignal): Promise<T> {
-    return isInProcess(this.instance.host, this.instance.port) ? this.local.request<T>(pattern, data, signal) : requestOver(this.tcp, pattern, data, signal);
+  request<T>(pattern: string, data: unknown, onAbandon: (abandon: () => void) => void): Promise<T> {
+    return isInProcess(this.instance.host, this.instance.port) ? this.local.request<T>(pattern, data) : requestOver(this.tcp, pattern, data, onAbandon);
   }
 
   close(): unknown {
