@@ -13,7 +13,7 @@ const quick = process.argv.includes('--quick');
 /** `GET /api/v1/movies/list` (demo catalog, 100 movies, 25.8 kB) on the landed code before the catalog cache (issue 19). */
 const LANDED_LIST_RPS = 112;
 const seconds = quick ? 5 : 15;
-const WARMUP_S = 6;
+const WARMUP_S = 12;
 const P1_ROUNDS = 3;
 const loadConfig = () => {
   require('./register-ts');
@@ -123,7 +123,8 @@ async function main() {
 
     // p1: 50 connections, system vs baseline, same query and token check.
     // Both warmed alike, long enough for V8 to have optimised the hot path (a 2 s warm-up left the system's first
-    // seconds, the larger code base, in the measurement: measured here 445 vs 835 req/s for the same system). Then
+    // seconds, the larger code base, in the measurement: measured here 445 vs 835 req/s for the same system; after
+    // 6 s the first round was still the low one in three runs of 2026-12-07, 0.63-0.67 against 0.78-0.88). Then
     // system and baseline take turns, P1_ROUNDS times: on this shared machine one pair of runs moved the ratio by
     // 0.1-0.15 between minutes; the ratios are of all the rounds' requests, and of the rounds' median p99s.
     await cannon({ url: `${single.baseUrl}${path}`, headers, connections: 50, duration: WARMUP_S });
@@ -183,7 +184,10 @@ async function main() {
       env: { RESILIENCE_CALL_TIMEOUT_MS: '300', RESILIENCE_MAX_FAILURES: '3', ...cold },
     });
     cleanup.push(split);
-    await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: 2 });
+    // Warmed as long as P1 warmed the one process, which has served 30 s and more of reads by now: after 2 s the
+    // split processes' code was not yet optimised (2026-12-07: split p50 14 ms after 2 s of warm-up, one process
+    // 6 ms; in a separate run after 5 s, 10 ms against 8).
+    await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: WARMUP_S });
     const split10 = await cannon({ url: `${split.baseUrl}${path}`, headers, connections: 10, duration: seconds });
     const p2 = {
       p50Ratio: +(split10.latency.p50 / Math.max(1, single10.latency.p50)).toFixed(3),
