@@ -89,8 +89,8 @@ const SEVERITY: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, 
 /**
  * A call's time limit, inside the breaker: settles as the call does, or rejects with cockatiel's TaskCancelledError
  * after `ms` and abandons the call (what the call registered: an Observable's unsubscribe). One timer per call and no
- * AbortController: cockatiel's timeout policy derives a controller per call and hangs listeners on the signals, ~25 us
- * of CPU per call on the uncached movie read (issue 24), more than the in-process call it guards.
+ * AbortController: cockatiel's timeout policy derives a controller per call and hangs listeners on the signals:
+ * bulkhead + breaker + limit measured 14-15 us per call with it, 0.6-0.9 us with this (issue 24, 50 calls in flight).
  */
 export function withinDeadline<T>(ms: number, call: (onAbandon: (abandon: () => void) => void) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
