@@ -15,7 +15,9 @@ const servers = new Map<string, InProcessServer>();
 const addressOf = (host: string, port: number) => `${host}:${port}`;
 
 /** Nest's run of a message between the server's processing hooks (what every built-in transport dispatches through). */
-type RunWithProcessingHooks = (context: BaseRpcContext, fn: (runEndHook: () => void) => Promise<void>) => Promise<void> | void;
+interface WithProcessingHooks {
+  runWithProcessingHooks(context: BaseRpcContext, fn: (runEndHook: () => void) => Promise<void>): Promise<void> | void;
+}
 
 /**
  * Handlers by pattern, per server: Nest's lookup first tries the pattern as JSON, and a thrown parse error per call is
@@ -124,12 +126,11 @@ export class InProcessClient extends ClientProxy {
     const data: unknown = wireCopy(rawData);
     if (typeof data === 'object' && data !== null) trustInProcess(data);
     const context = new BaseRpcContext([undefined, pattern]);
-    const run = (server as unknown as { runWithProcessingHooks: RunWithProcessingHooks }).runWithProcessingHooks.bind(server);
     return new Promise<void>((resolve, reject) => {
       // RPC errors arrive as plain objects, as over a socket.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       const fail = (err: unknown) => reject(wireCopy(err));
-      const ran = run(context, async (runEndHook) => {
+      const ran = (server as unknown as WithProcessingHooks).runWithProcessingHooks(context, async (runEndHook) => {
         try {
           const result: unknown = await handler(data, context);
           if (!isObservable(result)) {
@@ -140,8 +141,14 @@ export class InProcessClient extends ClientProxy {
           await new Promise<void>((settled) => {
             result.subscribe({
               next: (v) => onValue(wireCopy(v)),
-              error: (err: unknown) => settled(fail(err)),
-              complete: () => settled(resolve()),
+              error: (err: unknown) => {
+                fail(err);
+                settled();
+              },
+              complete: () => {
+                resolve();
+                settled();
+              },
             });
           });
         } finally {
