@@ -2,7 +2,7 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AppConfig } from '@app/config';
 
-type FileLogConfig = AppConfig['log']['file'];
+export type FileLogConfig = AppConfig['log']['file'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PRUNE_INTERVAL_MS = 60 * 1000;
@@ -14,16 +14,13 @@ function logFileParts(path: string): { dir: string; stem: string; extension: str
   return { dir: dirname(file), stem: basename(file, ext), extension: ext ? ext.slice(1) : 'log' };
 }
 
-/** Options for the pino-roll transport: size in bytes so fractions of a MB work, backups beside the current file. */
+/**
+ * Options for pino-roll: size in bytes so fractions of a MB work, numbered files beside the configured path. No
+ * `limit`: the transport prunes to maxBackups itself once each new file exists (rolling-file.transport.ts).
+ */
 export function rollOptions(file: FileLogConfig): Record<string, unknown> {
   const { dir, stem, extension } = logFileParts(file.path);
-  return {
-    file: join(dir, `${stem}.${extension}`),
-    size: `${Math.max(1, Math.round(file.maxSizeMb * 1024 * 1024))}b`,
-    // pino-roll lists the folder before the new file exists, so `count` is the number of backups; it refuses 0, pruning covers it.
-    limit: { count: Math.max(1, file.maxBackups), removeOtherLogFiles: true },
-    mkdir: true,
-  };
+  return { file: join(dir, `${stem}.${extension}`), size: `${Math.max(1, Math.round(file.maxSizeMb * 1024 * 1024))}b`, mkdir: true };
 }
 
 /** The numbered files of one log, oldest number first. */

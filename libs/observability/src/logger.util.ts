@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pino, { Logger as PinoLogger, TransportTargetOptions } from 'pino';
 import type { AppConfig } from '@app/config';
 import { rollOptions, startLogPruning } from './log-files.util';
@@ -56,7 +56,11 @@ export function rootLogger(config: AppConfig): PinoLogger {
   if (config.log.file.enabled) {
     mkdirSync(dirname(resolve(config.log.file.path)), { recursive: true });
     startLogPruning(config.log.file);
-    targets.push({ target: 'pino-roll', level: config.log.level, options: rollOptions(config.log.file) });
+    targets.push({
+      target: join(__dirname, 'rolling-file.transport.js'),
+      level: config.log.level,
+      options: { roll: rollOptions(config.log.file), file: config.log.file },
+    });
   }
   const options = {
     level: config.log.level,
