@@ -71,9 +71,11 @@ export function pruneLogFiles(file: FileLogConfig, now = Date.now()): string[] {
 
 let pruneTimer: NodeJS.Timeout | undefined;
 
-/** Prunes at start and then every minute; the timer never keeps the process alive. */
+/**
+ * Prunes by age every minute (the transport prunes when it opens each file, start-up's included); the timer never
+ * keeps the process alive.
+ */
 export function startLogPruning(file: FileLogConfig): void {
-  pruneLogFiles(file);
   if (pruneTimer) return;
   pruneTimer = setInterval(() => pruneLogFiles(file), PRUNE_INTERVAL_MS);
   pruneTimer.unref();

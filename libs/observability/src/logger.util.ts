@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pino, { Logger as PinoLogger, TransportTargetOptions } from 'pino';
 import type { AppConfig } from '@app/config';
-import { rollOptions, startLogPruning } from './log-files.util';
+import { startLogPruning } from './log-files.util';
 import { currentRequestId } from './request-context.util';
 import { activeTraceIds } from './tracing.util';
 
@@ -59,7 +59,7 @@ export function rootLogger(config: AppConfig): PinoLogger {
     targets.push({
       target: join(__dirname, 'rolling-file.transport.js'),
       level: config.log.level,
-      options: { roll: rollOptions(config.log.file), file: config.log.file },
+      options: config.log.file,
     });
   }
   const options = {

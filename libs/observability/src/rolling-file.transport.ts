@@ -1,15 +1,9 @@
 import type { Writable } from 'node:stream';
-import { pruneLogFiles, type FileLogConfig } from './log-files.util';
+import { pruneLogFiles, rollOptions, type FileLogConfig } from './log-files.util';
 
 // pino-roll ships no types: its export builds the SonicBoom stream the worker writes to.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pinoRoll = require('pino-roll') as (options: Record<string, unknown>) => Promise<Writable>;
-
-export interface RollingFileOptions {
-  /** pino-roll's options, without `limit`: see rollOptions. */
-  roll: Record<string, unknown>;
-  file: FileLogConfig;
-}
 
 /**
  * The pino transport for log files, run in pino's worker thread: pino-roll rotates by size, and every open of a file
@@ -17,8 +11,8 @@ export interface RollingFileOptions {
  * pino-roll's own `limit` lists the folder while the new file is being opened, so it kept one backup or none
  * depending on which finished first; here the file being written is always in the listing, as the newest.
  */
-export default async function rollingFile(options: RollingFileOptions): Promise<Writable> {
-  const stream = await pinoRoll(options.roll);
-  stream.on('ready', () => pruneLogFiles(options.file));
+export default async function rollingFile(file: FileLogConfig): Promise<Writable> {
+  const stream = await pinoRoll(rollOptions(file));
+  stream.on('ready', () => pruneLogFiles(file));
   return stream;
 }
